@@ -1,0 +1,36 @@
+package dev.serverlessrunner.crd.pool;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Size;
+import java.util.List;
+
+/** Sharded PostgreSQL storage of execution records and its batching. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class Persistence {
+  @Size(min = 1, max = 64)
+  @JsonPropertyDescription(
+      "PostgreSQL shards, in order: a record's shard is chosen from its id, so keep the order"
+          + " stable. Each Secret holds the keys url (postgresql://host:port/db), username and"
+          + " password.")
+  private List<Shard> shards;
+
+  @JsonPropertyDescription("Micro-batching of record inserts.")
+  private Batch batch;
+
+  public List<Shard> getShards() {
+    return shards;
+  }
+
+  public void setShards(List<Shard> shards) {
+    this.shards = shards;
+  }
+
+  public Batch getBatch() {
+    return batch;
+  }
+
+  public void setBatch(Batch batch) {
+    this.batch = batch;
+  }
+}

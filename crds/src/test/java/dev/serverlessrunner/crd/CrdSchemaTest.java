@@ -1,0 +1,107 @@
+package dev.serverlessrunner.crd;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionVersion;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.JSONSchemaProps;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.io.IOException;
+import org.junit.jupiter.api.Test;
+
+/** Defaults, validation rules and subresources the generated CRDs must carry. */
+class CrdSchemaTest {
+
+  static CustomResourceDefinitionVersion version(String file) throws IOException {
+    CustomResourceDefinition crd =
+        Serialization.unmarshal(CrdDriftTest.generated(file), CustomResourceDefinition.class);
+    assertThat(crd.getSpec().getVersions()).hasSize(1);
+    return crd.getSpec().getVersions().get(0);
+  }
+
+  static JSONSchemaProps spec(CustomResourceDefinitionVersion v) {
+    return v.getSchema().getOpenAPIV3Schema().getProperties().get("spec");
+  }
+
+  @Test
+  void functionLimitsDefaultToTheDesignValues() throws IOException {
+    JSONSchemaProps limits =
+        spec(version("wasmfunctions.serverlessrunner.dev-v1.yml")).getProperties().get("limits");
+
+    assertThat(limits.getProperties().get("memory").getDefault().asText()).isEqualTo("64Mi");
+    assertThat(limits.getProperties().get("fuel").getDefault().asLong()).isEqualTo(100_000_000L);
+    assertThat(limits.getProperties().get("maxStdoutBytes").getDefault().asLong())
+        .isEqualTo(1_048_576L);
+  }
+
+  @Test
+  void functionSourceRequiresExactlyOneOfConfigMapOrOci() throws IOException {
+    CustomResourceDefinitionVersion v = version("wasmfunctions.serverlessrunner.dev-v1.yml");
+    JSONSchemaProps source = spec(v).getProperties().get("source");
+
+    assertThat(spec(v).getRequired()).contains("source", "pool");
+    assertThat(source.getXKubernetesValidations())
+        .extracting(r -> r.getRule())
+        .containsExactly("has(self.configMap) != has(self.oci)");
+  }
+
+  @Test
+  void functionAbiIsAnEnumDefaultingToRaw() throws IOException {
+    JSONSchemaProps abi =
+        spec(version("wasmfunctions.serverlessrunner.dev-v1.yml")).getProperties().get("abi");
+
+    assertThat(abi.getEnum()).extracting(n -> n.asText()).containsExactlyInAnyOrder("raw", "cgi");
+    assertThat(abi.getDefault().asText()).isEqualTo("raw");
+  }
+
+  @Test
+  void poolHasScaleAndStatusSubresources() throws IOException {
+    CustomResourceDefinitionVersion v = version("runnerpools.serverlessrunner.dev-v1.yml");
+
+    assertThat(v.getSubresources().getStatus()).isNotNull();
+    assertThat(v.getSubresources().getScale().getSpecReplicasPath()).isEqualTo(".spec.replicas");
+    assertThat(v.getSubresources().getScale().getStatusReplicasPath())
+        .isEqualTo(".status.replicas");
+    assertThat(v.getSubresources().getScale().getLabelSelectorPath()).isEqualTo(".status.selector");
+  }
+
+  @Test
+  void poolAutoscalingAllowsThirtyTwoReplicasAndNeedsOneTarget() throws IOException {
+    JSONSchemaProps autoscaling =
+        spec(version("runnerpools.serverlessrunner.dev-v1.yml")).getProperties().get("autoscaling");
+
+    assertThat(autoscaling.getProperties().get("maxReplicas").getMaximum()).isGreaterThan(32);
+    assertThat(autoscaling.getXKubernetesValidations())
+        .extracting(r -> r.getRule())
+        .contains("has(self.targetCPUUtilization) != has(self.targetInFlight)");
+  }
+
+  @Test
+  void everySpecFieldIsDocumented() throws IOException {
+    for (String file : CrdDriftTest.CRD_FILES) {
+      assertDocumented(file + " spec", spec(version(file)));
+    }
+  }
+
+  private static void assertDocumented(String path, JSONSchemaProps props) {
+    if (props.getProperties() == null) {
+      return;
+    }
+    props
+        .getProperties()
+        .forEach(
+            (name, child) -> {
+              assertThat(child.getDescription())
+                  .as("description of %s.%s", path, name)
+                  .isNotBlank();
+              // Kubernetes' own types (ResourceRequirements, LocalObjectReference) are documented
+              // by kubectl explain for those types; their inner fields carry no descriptions.
+              if (!name.equals("resources") && !name.endsWith("Ref")) {
+                assertDocumented(path + "." + name, child);
+                if (child.getItems() != null && child.getItems().getSchema() != null) {
+                  assertDocumented(path + "." + name + "[]", child.getItems().getSchema());
+                }
+              }
+            });
+  }
+}
