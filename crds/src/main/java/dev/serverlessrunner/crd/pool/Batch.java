@@ -15,8 +15,8 @@ public class Batch {
   private Integer maxRows;
 
   @Default("50ms")
-  @Pattern("^([0-9]+(\\.[0-9]+)?(ms|s|m))+$")
-  @JsonPropertyDescription("A non-empty batch is written at the latest after this duration.")
+  @Pattern("^[0-9]+(ms|s|m)$")
+  @JsonPropertyDescription("A non-empty batch is written at the latest after this duration (e.g. 50ms, 1s).")
   private String flushInterval;
 
   @Default("100000")

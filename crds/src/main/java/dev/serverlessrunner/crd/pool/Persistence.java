@@ -11,8 +11,8 @@ public class Persistence {
   @Size(min = 1, max = 64)
   @JsonPropertyDescription(
       "PostgreSQL shards, in order: a record's shard is chosen from its id, so keep the order"
-          + " stable. Each Secret holds the keys url (postgresql://host:port/db), username and"
-          + " password.")
+          + " stable. Each Secret holds the key url: postgresql://user:password@host:5432/db"
+          + " (URL-encode special characters in the password).")
   private List<Shard> shards;
 
   @JsonPropertyDescription("Micro-batching of record inserts.")

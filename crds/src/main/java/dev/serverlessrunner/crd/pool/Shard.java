@@ -10,8 +10,8 @@ import io.fabric8.kubernetes.api.model.LocalObjectReference;
 public class Shard {
   @Required
   @JsonPropertyDescription(
-      "Secret in the pool's namespace with keys url, username and password (username and"
-          + " password may be omitted when the url carries them).")
+      "Secret in the pool's namespace whose key url holds the shard's connection URI,"
+          + " postgresql://user:password@host:5432/db.")
   private LocalObjectReference secretRef;
 
   public Shard() {}
