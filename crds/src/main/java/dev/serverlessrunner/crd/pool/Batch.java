@@ -16,7 +16,8 @@ public class Batch {
 
   @Default("50ms")
   @Pattern("^[0-9]+(ms|s|m)$")
-  @JsonPropertyDescription("A non-empty batch is written at the latest after this duration (e.g. 50ms, 1s).")
+  @JsonPropertyDescription(
+      "A non-empty batch is written at the latest after this duration (e.g. 50ms, 1s).")
   private String flushInterval;
 
   @Default("100000")
