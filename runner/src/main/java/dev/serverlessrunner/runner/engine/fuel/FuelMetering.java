@@ -1,0 +1,225 @@
+package dev.serverlessrunner.runner.engine.fuel;
+
+import com.dylibso.chicory.wasm.ChicoryException;
+import com.dylibso.chicory.wasm.Parser;
+import com.dylibso.chicory.wasm.WasmModule;
+import com.dylibso.chicory.wasm.types.ExternalType;
+import com.dylibso.chicory.wasm.types.FunctionBody;
+import com.dylibso.chicory.wasm.types.Instruction;
+import com.dylibso.chicory.wasm.types.OpCode;
+import dev.serverlessrunner.runner.engine.fuel.Sections.Section;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Deterministic fuel metering by rewriting a Wasm binary at load time (Chicory has no fuel).
+ *
+ * <p>The rewritten module defines one more global, a mutable {@code i64} exported as {@value
+ * #FUEL_GLOBAL} (appended after all imported and defined globals, so no existing index moves; an
+ * existing export of that name is dropped). The host sets it to the budget after instantiation and
+ * reads it after the run: consumed = budget − remaining. Its initial value is {@link
+ * Long#MAX_VALUE}, i.e. unmetered until the host sets it.
+ *
+ * <p><b>Cost model.</b> Every instruction of a function body costs 1, including {@code else} and
+ * {@code end}; a function whose body is five instructions and its closing {@code end} costs 6.
+ * There is no separate entry charge. The cost of a basic block (a straight run of instructions
+ * ending at a branch, {@code if}, {@code else}, {@code end}, {@code loop}, {@code return}, {@code
+ * unreachable} or {@code throw}) is charged in full when the block is entered, so a block that
+ * traps or calls a function that throws part-way is still charged whole. Imported (host) functions
+ * cost nothing here. The count depends only on the module and the path taken, so it is identical in
+ * Chicory's interpreter and compiler and across runs.
+ *
+ * <p><b>Exhaustion.</b> The fuel is checked at every loop header, on return from every call, and at
+ * the entry of every function that calls others; when negative the guest executes {@code
+ * unreachable} with the global already holding the negative remainder. A trap with the global below
+ * zero therefore means "out of fuel"; a guest's own trap leaves it at zero or above unless the
+ * budget was also overrun. Between checks a function runs straight-line code only, so the overrun
+ * is bounded by the longest loop-free, call-free path through one function body (plus that of a
+ * leaf function it called). After a trap of another kind (e.g. out-of-bounds memory) the global may
+ * miss the fuel consumed since the trapping function last called or returned.
+ *
+ * <p><b>Oversized functions.</b> A function body larger than {@value #COARSE_BODY_BYTES} bytes
+ * would, once metered per basic block, risk exceeding the JVM's 64 KiB method limit in Chicory's
+ * compiler (which then falls back to its 100× slower interpreter). Such functions are metered per
+ * loop iteration: each loop header (and the entry) charges every instruction of that loop body,
+ * whether or not the iteration executes it. That over-approximates the exact count, stays
+ * deterministic, and adds almost no code.
+ */
+public final class FuelMetering {
+
+  /** Name of the exported mutable i64 global holding the remaining fuel. */
+  public static final String FUEL_GLOBAL = "__sr_fuel";
+
+  /**
+   * Original body size (bytes) above which a function is metered per loop iteration. Per-block
+   * metering grows a body by up to ~2.5× in the worst case (a branch every few instructions), and
+   * Chicory's compiler emits roughly 3–5 bytes of JVM bytecode per Wasm byte.
+   */
+  static final int COARSE_BODY_BYTES = 6_000;
+
+  private FuelMetering() {}
+
+  /**
+   * Rewrites a (parsed-OK) Wasm binary so it consumes fuel.
+   *
+   * @throws FuelMeteringException if the module cannot be parsed or instrumented
+   */
+  public static MeteredModule instrument(byte[] wasm) {
+    WasmModule module = parse(wasm);
+    int fuelGlobal =
+        module.importSection().count(ExternalType.GLOBAL) + module.globalSection().globalCount();
+    List<Section> sections = Sections.split(wasm);
+
+    WasmSink out = new WasmSink(wasm.length * 2);
+    out.bytes(wasm, 0, Sections.HEADER_SIZE);
+    boolean globalWritten = false;
+    boolean exportWritten = false;
+    int[] coarse = {0};
+    for (Section s : sections) {
+      if (s.id() != Sections.CUSTOM) {
+        int rank = Sections.rank(s.id());
+        if (!globalWritten && rank > Sections.rank(Sections.GLOBAL)) {
+          out.section(Sections.GLOBAL, globalSection(wasm, null));
+          globalWritten = true;
+        }
+        if (!exportWritten && rank > Sections.rank(Sections.EXPORT)) {
+          out.section(Sections.EXPORT, exportSection(wasm, null, fuelGlobal));
+          exportWritten = true;
+        }
+      }
+      switch (s.id()) {
+        case Sections.GLOBAL -> {
+          out.section(Sections.GLOBAL, globalSection(wasm, s));
+          globalWritten = true;
+        }
+        case Sections.EXPORT -> {
+          out.section(Sections.EXPORT, exportSection(wasm, s, fuelGlobal));
+          exportWritten = true;
+        }
+        case Sections.CODE ->
+            out.section(Sections.CODE, codeSection(wasm, s, module, fuelGlobal, coarse));
+        default -> out.section(s.id(), new WasmSink(0).bytes(wasm, s.start(), s.end()));
+      }
+    }
+    if (!globalWritten) {
+      out.section(Sections.GLOBAL, globalSection(wasm, null));
+    }
+    if (!exportWritten) {
+      out.section(Sections.EXPORT, exportSection(wasm, null, fuelGlobal));
+    }
+    return new MeteredModule(
+        out.toByteArray(), module.functionSection().functionCount(), coarse[0]);
+  }
+
+  private static boolean isCall(Instruction i) {
+    return Opcodes.CALLS.contains(i.opcode()) || Opcodes.TAIL_CALLS.contains(i.opcode());
+  }
+
+  private static boolean isSelfTailCall(Instruction i, int self) {
+    return i.opcode() == OpCode.RETURN_CALL && i.operand(0) == self;
+  }
+
+  private static WasmModule parse(byte[] wasm) {
+    try {
+      return Parser.parse(wasm);
+    } catch (ChicoryException e) {
+      throw new FuelMeteringException(
+          "cannot meter a module that does not parse: " + e.getMessage(), e);
+    }
+  }
+
+  /** The existing globals (if any) followed by {@code (global (mut i64) (i64.const MAX))}. */
+  private static WasmSink globalSection(byte[] wasm, Section existing) {
+    WasmSink out = new WasmSink(32);
+    if (existing == null) {
+      out.u32(1);
+    } else {
+      WasmReader in = new WasmReader(wasm, existing.start());
+      out.u32(in.u32() + 1L);
+      out.bytes(wasm, in.pos(), existing.end());
+    }
+    out.u8(Opcodes.I64).u8(0x01); // mutable i64
+    out.u8(Opcodes.I64_CONST).s64(Long.MAX_VALUE).u8(Opcodes.END);
+    return out;
+  }
+
+  /** The existing exports minus any named {@link #FUEL_GLOBAL}, plus the fuel global's export. */
+  private static WasmSink exportSection(byte[] wasm, Section existing, int fuelGlobal) {
+    byte[] fuelName = FUEL_GLOBAL.getBytes(StandardCharsets.UTF_8);
+    WasmSink entries = new WasmSink(64);
+    int count = 0;
+    if (existing != null) {
+      WasmReader in = new WasmReader(wasm, existing.start());
+      int n = in.u32();
+      for (int i = 0; i < n; i++) {
+        int start = in.pos();
+        int nameLength = in.u32();
+        int nameStart = in.pos();
+        in.skip(nameLength);
+        in.u8(); // kind
+        in.u32(); // index
+        boolean clash =
+            Arrays.equals(wasm, nameStart, nameStart + nameLength, fuelName, 0, fuelName.length);
+        if (!clash) {
+          entries.bytes(wasm, start, in.pos());
+          count++;
+        }
+      }
+    }
+    entries.u32(fuelName.length).bytes(fuelName).u8(0x03).u32(fuelGlobal); // 0x03: global
+    WasmSink out = new WasmSink(entries.size() + 5);
+    out.u32(count + 1L);
+    out.bytes(entries.toByteArray());
+    return out;
+  }
+
+  private static WasmSink codeSection(
+      byte[] wasm, Section s, WasmModule module, int fuelGlobal, int[] coarse) {
+    WasmReader in = new WasmReader(wasm, s.start());
+    int count = in.u32();
+    int functions = module.functionSection().functionCount();
+    if (count != functions) {
+      throw new FuelMeteringException(
+          "code section has " + count + " bodies for " + functions + " functions");
+    }
+    int imported = module.importSection().count(ExternalType.FUNCTION);
+    WasmSink out = new WasmSink((s.end() - s.start()) * 2);
+    out.u32(count);
+    for (int f = 0; f < count; f++) {
+      int size = in.u32();
+      int start = in.pos();
+      in.skip(size);
+      FunctionBody fn = module.codeSection().getFunctionBody(f);
+      int params =
+          module.typeSection().getType(module.functionSection().getFunctionType(f)).params().size();
+      List<? extends Instruction> code = fn.instructions();
+      boolean oversized = size > COARSE_BODY_BYTES;
+      int self = imported + f;
+      boolean calls = code.stream().anyMatch(FuelMetering::isCall);
+      ChargePlan plan =
+          oversized
+              ? ChargePlan.perLoopIteration(code, calls)
+              : ChargePlan.perBasicBlock(code, calls);
+      boolean globalMode =
+          oversized
+              || code.stream()
+                  .anyMatch(i -> i.opcode() == OpCode.TRY_TABLE || isSelfTailCall(i, self));
+      WasmSink body = new WasmSink(size * 2);
+      new FunctionMeterer(wasm, fuelGlobal, body)
+          .meter(
+              start,
+              start + size,
+              fn,
+              params,
+              plan,
+              globalMode ? FunctionMeterer.Mode.GLOBAL : FunctionMeterer.Mode.LOCAL);
+      out.u32(body.size());
+      out.bytes(body.toByteArray());
+      if (oversized) {
+        coarse[0]++;
+      }
+    }
+    return out;
+  }
+}
