@@ -1,0 +1,117 @@
+package dev.serverlessrunner.runner.recording;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * One execution, as stored in a shard's {@code executions} table.
+ *
+ * @param id UUIDv7 from {@link RecordSlot#id()}; also chooses the shard
+ * @param function the function's name
+ * @param moduleDigest {@code sha256:…} of the module that ran
+ * @param exitCode the guest's exit code, or null when it did not exit (trap, timeout, …)
+ * @param outcome how the execution ended
+ * @param stdoutSnippet the first at most {@value Utf8Snippet#MAX_BYTES} bytes of stdout as text
+ * @param stdoutBytes how many bytes the guest wrote to stdout in total
+ * @param durationUs wall-clock duration in microseconds
+ * @param fuelConsumed instructions metered
+ * @param error a message for a failed execution, or null
+ * @param createdAt when the execution started; kept to microseconds, as PostgreSQL stores it
+ */
+public record ExecutionRecord(
+    UUID id,
+    String function,
+    String moduleDigest,
+    Integer exitCode,
+    Outcome outcome,
+    String stdoutSnippet,
+    long stdoutBytes,
+    long durationUs,
+    long fuelConsumed,
+    String error,
+    Instant createdAt) {
+
+  public ExecutionRecord {
+    Objects.requireNonNull(id, "id");
+    Objects.requireNonNull(function, "function");
+    Objects.requireNonNull(moduleDigest, "moduleDigest");
+    Objects.requireNonNull(outcome, "outcome");
+    Objects.requireNonNull(stdoutSnippet, "stdoutSnippet");
+    Objects.requireNonNull(createdAt, "createdAt");
+    // PostgreSQL text holds no NUL; a host error message could carry one from guest data.
+    function = Utf8Snippet.withoutNul(function);
+    moduleDigest = Utf8Snippet.withoutNul(moduleDigest);
+    stdoutSnippet = Utf8Snippet.withoutNul(stdoutSnippet);
+    error = Utf8Snippet.withoutNul(error);
+    createdAt = createdAt.truncatedTo(ChronoUnit.MICROS);
+  }
+
+  /**
+   * Builds a record from the raw stdout of an execution, cutting the snippet to {@value
+   * Utf8Snippet#MAX_BYTES} bytes on a UTF-8 boundary (malformed bytes become U+FFFD).
+   *
+   * @param stdout the captured stdout buffer; only {@code [0, stdoutLength)} is read
+   * @param stdoutLength how many bytes of {@code stdout} are valid
+   * @param stdoutBytes how many bytes the guest wrote in total (at least {@code stdoutLength})
+   */
+  public static ExecutionRecord of(
+      UUID id,
+      String function,
+      String moduleDigest,
+      Integer exitCode,
+      Outcome outcome,
+      byte[] stdout,
+      int stdoutLength,
+      long stdoutBytes,
+      long durationUs,
+      long fuelConsumed,
+      String error,
+      Instant createdAt) {
+    if (stdoutBytes < stdoutLength) {
+      throw new IllegalArgumentException(
+          "stdoutBytes " + stdoutBytes + " < captured length " + stdoutLength);
+    }
+    String snippet = Utf8Snippet.of(stdout, stdoutLength, Utf8Snippet.MAX_BYTES);
+    return new ExecutionRecord(
+        id,
+        function,
+        moduleDigest,
+        exitCode,
+        outcome,
+        snippet,
+        stdoutBytes,
+        durationUs,
+        fuelConsumed,
+        error,
+        createdAt);
+  }
+
+  /** Shorthand for {@link #of} when the whole stdout was captured. */
+  public static ExecutionRecord of(
+      UUID id,
+      String function,
+      String moduleDigest,
+      Integer exitCode,
+      Outcome outcome,
+      byte[] stdout,
+      long durationUs,
+      long fuelConsumed,
+      String error,
+      Instant createdAt) {
+    return of(
+        id,
+        function,
+        moduleDigest,
+        exitCode,
+        outcome,
+        stdout,
+        stdout.length,
+        stdout.length,
+        durationUs,
+        fuelConsumed,
+        error,
+        createdAt);
+  }
+}
