@@ -1,0 +1,118 @@
+package dev.serverlessrunner.runner.engine.pool;
+
+import dev.serverlessrunner.runner.engine.sandbox.Deadline;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * A bounded pool of named platform threads with explicit stack sizes that runs guest code off the
+ * caller's thread (never an event loop), with a wall-clock deadline per task enforced by
+ * interrupting its worker. A full queue refuses new work immediately.
+ */
+public final class ExecutionPool implements AutoCloseable {
+
+  private final ThreadPoolExecutor workers;
+  private final ScheduledThreadPoolExecutor timer;
+  private final Counter rejected;
+
+  public ExecutionPool(PoolOptions options, MeterRegistry registry) {
+    BlockingQueue<Runnable> queue =
+        options.queueCapacity() == 0
+            ? new SynchronousQueue<>()
+            : new ArrayBlockingQueue<>(options.queueCapacity());
+    this.workers =
+        new ThreadPoolExecutor(
+            options.threads(),
+            options.threads(),
+            0,
+            TimeUnit.MILLISECONDS,
+            queue,
+            threads("sr-guest-", options.stackSizeBytes()),
+            new ThreadPoolExecutor.AbortPolicy());
+    this.workers.prestartAllCoreThreads();
+    this.timer = new ScheduledThreadPoolExecutor(1, threads("sr-guest-deadline-", 0));
+    // Every run schedules and almost always cancels its deadline: drop cancelled ones at once.
+    this.timer.setRemoveOnCancelPolicy(true);
+    this.rejected =
+        Counter.builder("runner.engine.pool.rejected")
+            .description("Runs refused because the execution queue was full")
+            .register(registry);
+    Gauge.builder("runner.engine.pool.queued", queue, BlockingQueue::size)
+        .description("Runs waiting for a worker")
+        .register(registry);
+    Gauge.builder("runner.engine.pool.active", workers, ThreadPoolExecutor::getActiveCount)
+        .description("Workers running a guest")
+        .register(registry);
+  }
+
+  /**
+   * Runs {@code task} on a worker with a deadline of {@code timeout} from when it starts. If the
+   * queue is full, completes at once with {@code onSaturated}'s value instead.
+   */
+  public <T> CompletionStage<T> submit(
+      Duration timeout, Function<Deadline, T> task, Supplier<T> onSaturated) {
+    CompletableFuture<T> result = new CompletableFuture<>();
+    try {
+      workers.execute(() -> runWithDeadline(timeout, task, result));
+    } catch (RejectedExecutionException e) {
+      rejected.increment();
+      result.complete(onSaturated.get());
+    }
+    return result;
+  }
+
+  private <T> void runWithDeadline(
+      Duration timeout, Function<Deadline, T> task, CompletableFuture<T> result) {
+    Deadline deadline = new Deadline(Thread.currentThread());
+    ScheduledFuture<?> expiry =
+        timer.schedule(deadline::expire, timeout.toNanos(), TimeUnit.NANOSECONDS);
+    try {
+      result.complete(task.apply(deadline));
+    } catch (RuntimeException | Error e) {
+      // Hand the failure to the caller instead of losing it in the worker.
+      result.completeExceptionally(e);
+    } finally {
+      expiry.cancel(false);
+      deadline.finish();
+    }
+  }
+
+  /** Stops accepting work and waits briefly for running guests; interrupts what is left. */
+  @Override
+  public void close() {
+    workers.shutdown();
+    timer.shutdown();
+    try {
+      if (!workers.awaitTermination(5, TimeUnit.SECONDS)) {
+        workers.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      workers.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static java.util.concurrent.ThreadFactory threads(String prefix, long stackSize) {
+    AtomicInteger counter = new AtomicInteger();
+    return runnable -> {
+      Thread thread = new Thread(null, runnable, prefix + counter.incrementAndGet(), stackSize);
+      thread.setDaemon(true);
+      return thread;
+    };
+  }
+}
