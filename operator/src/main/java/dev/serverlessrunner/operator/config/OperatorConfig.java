@@ -1,0 +1,69 @@
+package dev.serverlessrunner.operator.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Every setting of the operator, under the prefix {@code serverlessrunner.operator}; each can also
+ * be set as an environment variable, e.g. {@code SERVERLESSRUNNER_OPERATOR_RUNNER_IMAGE}.
+ * operator/README.md lists them all.
+ */
+@ConfigMapping(prefix = "serverlessrunner.operator")
+public interface OperatorConfig {
+
+  /** How runner pods are built for pools that do not say otherwise. */
+  Runner runner();
+
+  /** How function sources are resolved. */
+  Sources sources();
+
+  /** Defaults of the runner pods of every pool. */
+  interface Runner {
+    /** Image of the runner container when a pool sets no spec.image. */
+    @WithDefault("ghcr.io/serverlessrunner/runner:0.1.0")
+    String image();
+
+    /** Pull policy of the runner container. */
+    @WithDefault("IfNotPresent")
+    String imagePullPolicy();
+
+    /**
+     * Grace period of a stopping runner pod; longer than the runner's own drain timeout (30 s) so
+     * in-flight invocations finish and queued records are flushed.
+     */
+    @WithDefault("45s")
+    Duration terminationGracePeriod();
+
+    /** CPU request when a pool sets no spec.resources (CPU autoscaling needs one). */
+    @WithDefault("500m")
+    String cpuRequest();
+
+    /** Memory request and limit when a pool sets no spec.resources. */
+    @WithDefault("512Mi")
+    String memory();
+
+    /** Name of the runner's per-pod gauge of in-flight invocations, for targetInFlight. */
+    @WithDefault("serverlessrunner_inflight_requests")
+    String inFlightMetric();
+  }
+
+  /** Function source resolution. */
+  interface Sources {
+    /** Largest module accepted from a ConfigMap or registry, in bytes (same as the runner). */
+    @WithDefault("52428800")
+    long maxModuleBytes();
+
+    /** Connect and request timeout of registry calls. */
+    @WithDefault("10s")
+    Duration registryTimeout();
+
+    /**
+     * Registries (host or host:port) spoken to over plain HTTP instead of HTTPS, e.g. a local test
+     * registry. Empty by default.
+     */
+    Optional<List<String>> insecureRegistries();
+  }
+}

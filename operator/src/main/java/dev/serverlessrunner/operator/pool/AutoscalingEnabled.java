@@ -1,0 +1,24 @@
+package dev.serverlessrunner.operator.pool;
+
+import dev.serverlessrunner.crd.pool.RunnerPool;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.DependentResource;
+import io.javaoperatorsdk.operator.processing.dependent.workflow.Condition;
+
+/** Activation condition of the HPA: the pool asks for autoscaling. */
+public class AutoscalingEnabled implements Condition<HorizontalPodAutoscaler, RunnerPool> {
+
+  @Override
+  public boolean isMet(
+      DependentResource<HorizontalPodAutoscaler, RunnerPool> dependent,
+      RunnerPool pool,
+      Context<RunnerPool> context) {
+    return isAutoscaled(pool);
+  }
+
+  /** Whether an HPA, not spec.replicas, decides the pool's size. */
+  public static boolean isAutoscaled(RunnerPool pool) {
+    return pool.getSpec() != null && pool.getSpec().getAutoscaling() != null;
+  }
+}

@@ -1,0 +1,95 @@
+package dev.serverlessrunner.operator.pool;
+
+import dev.serverlessrunner.crd.CrdGroup;
+import dev.serverlessrunner.crd.function.WasmFunction;
+import dev.serverlessrunner.crd.pool.RunnerPool;
+import dev.serverlessrunner.crd.pool.RunnerPoolStatus;
+import dev.serverlessrunner.operator.status.Conditions;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.Workflow;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.time.Clock;
+import java.util.List;
+import java.util.Set;
+
+/** Keeps a pool's runner Deployment, Service, HPA, PDB and RBAC as its spec says. */
+@ControllerConfiguration(name = RunnerPoolReconciler.NAME)
+@Workflow(
+    dependents = {
+      @Dependent(name = "service-account", type = RunnerServiceAccountDependent.class),
+      @Dependent(name = "role", type = RunnerRoleDependent.class),
+      @Dependent(name = "role-binding", type = RunnerRoleBindingDependent.class),
+      @Dependent(name = "deployment", type = RunnerDeploymentDependent.class),
+      @Dependent(name = "service", type = RunnerServiceDependent.class),
+      @Dependent(
+          name = "hpa",
+          type = RunnerHpaDependent.class,
+          activationCondition = AutoscalingEnabled.class),
+      @Dependent(name = "pdb", type = RunnerPdbDependent.class)
+    })
+public class RunnerPoolReconciler implements Reconciler<RunnerPool> {
+
+  /** Controller name, used in configuration keys and logs. */
+  public static final String NAME = "runnerpool";
+
+  private final Clock clock = Clock.systemUTC();
+
+  @Override
+  public UpdateControl<RunnerPool> reconcile(RunnerPool pool, Context<RunnerPool> context) {
+    RunnerPoolStatus next =
+        PoolStatusAggregator.aggregate(
+            pool,
+            context.getSecondaryResource(Deployment.class),
+            functionsReady(pool, context),
+            clock.instant());
+    if (next.equals(pool.getStatus())) {
+      return UpdateControl.noUpdate();
+    }
+    pool.setStatus(next);
+    return UpdateControl.patchStatus(pool);
+  }
+
+  @Override
+  public List<EventSource<?, RunnerPool>> prepareEventSources(
+      EventSourceContext<RunnerPool> context) {
+    // Functions name their pool in spec.pool rather than through owner references.
+    var functions =
+        InformerEventSourceConfiguration.from(WasmFunction.class, RunnerPool.class)
+            .withSecondaryToPrimaryMapper(
+                (WasmFunction fn) ->
+                    fn.getSpec() == null || fn.getSpec().getPool() == null
+                        ? Set.of()
+                        : Set.of(
+                            new ResourceID(
+                                fn.getSpec().getPool(), fn.getMetadata().getNamespace())))
+            .build();
+    return List.of(new InformerEventSource<>(functions, context));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static int functionsReady(RunnerPool pool, Context<RunnerPool> context) {
+    var functions =
+        (InformerEventSource<WasmFunction, RunnerPool>)
+            context.eventSourceRetriever().getEventSourceFor(WasmFunction.class);
+    return (int)
+        functions
+            .list(
+                pool.getMetadata().getNamespace(),
+                fn ->
+                    fn.getSpec() != null
+                        && pool.getMetadata().getName().equals(fn.getSpec().getPool())
+                        && fn.getStatus() != null
+                        && Conditions.isTrue(
+                            fn.getStatus().getConditions(), CrdGroup.CONDITION_READY))
+            .count();
+  }
+}

@@ -1,0 +1,112 @@
+package dev.serverlessrunner.operator.pool;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.serverlessrunner.crd.pool.RunnerPool;
+import dev.serverlessrunner.crd.pool.RunnerPoolStatus;
+import dev.serverlessrunner.operator.TestPools;
+import dev.serverlessrunner.operator.status.Conditions;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import java.time.Instant;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class PoolStatusAggregatorTest {
+  private static final Instant T0 = Instant.parse("2026-01-01T10:00:00Z");
+  private static final Instant T1 = Instant.parse("2026-01-01T10:05:00Z");
+
+  private static Optional<Deployment> deployment(int wanted, int replicas, int ready) {
+    return Optional.of(
+        new DeploymentBuilder()
+            .withNewSpec()
+            .withReplicas(wanted)
+            .endSpec()
+            .withNewStatus()
+            .withReplicas(replicas)
+            .withReadyReplicas(ready)
+            .endStatus()
+            .build());
+  }
+
+  private static Condition ready(RunnerPoolStatus status) {
+    return Conditions.find(status.getConditions(), "Ready").orElseThrow();
+  }
+
+  @Test
+  void countsComeFromTheDeploymentAndFunctions() {
+    RunnerPool pool = TestPools.fixed("ns", "p", 3);
+
+    RunnerPoolStatus status = PoolStatusAggregator.aggregate(pool, deployment(3, 3, 2), 5, T0);
+
+    assertThat(status.getReplicas()).isEqualTo(3);
+    assertThat(status.getReadyReplicas()).isEqualTo(2);
+    assertThat(status.getFunctionsReady()).isEqualTo(5);
+    assertThat(status.getObservedGeneration()).isEqualTo(1L);
+    assertThat(status.getSelector())
+        .isEqualTo("app.kubernetes.io/name=runner,serverlessrunner.dev/pool=p");
+  }
+
+  @Test
+  void missingDeploymentIsNotReadyWithAReason() {
+    RunnerPoolStatus status =
+        PoolStatusAggregator.aggregate(TestPools.fixed("ns", "p", 1), Optional.empty(), 0, T0);
+
+    assertThat(ready(status).getStatus()).isEqualTo("False");
+    assertThat(ready(status).getReason()).isEqualTo(PoolStatusAggregator.DEPLOYMENT_MISSING);
+    assertThat(status.getReplicas()).isZero();
+  }
+
+  @Test
+  void partlyReadyPoolSaysHowManyPodsAreReady() {
+    RunnerPoolStatus status =
+        PoolStatusAggregator.aggregate(TestPools.fixed("ns", "p", 3), deployment(3, 3, 1), 0, T0);
+
+    assertThat(ready(status).getStatus()).isEqualTo("False");
+    assertThat(ready(status).getReason()).isEqualTo(PoolStatusAggregator.NOT_READY);
+    assertThat(ready(status).getMessage()).isEqualTo("1 of 3 runner pods ready");
+    assertThat(Conditions.isTrue(status.getConditions(), "Available")).isTrue();
+  }
+
+  @Test
+  void fullyReadyPoolIsReady() {
+    RunnerPoolStatus status =
+        PoolStatusAggregator.aggregate(TestPools.fixed("ns", "p", 2), deployment(2, 2, 2), 0, T0);
+
+    assertThat(ready(status).getStatus()).isEqualTo("True");
+    assertThat(ready(status).getReason()).isEqualTo(PoolStatusAggregator.ALL_READY);
+    assertThat(ready(status).getObservedGeneration()).isEqualTo(1L);
+  }
+
+  @Test
+  void poolScaledToZeroIsReadyButNotAvailable() {
+    RunnerPoolStatus status =
+        PoolStatusAggregator.aggregate(TestPools.fixed("ns", "p", 0), deployment(0, 0, 0), 0, T0);
+
+    assertThat(ready(status).getReason()).isEqualTo(PoolStatusAggregator.SCALED_TO_ZERO);
+    assertThat(Conditions.isTrue(status.getConditions(), "Available")).isFalse();
+  }
+
+  @Test
+  void unchangedWorldGivesAnEqualStatusAtALaterTime() {
+    RunnerPool pool = TestPools.fixed("ns", "p", 2);
+    pool.setStatus(PoolStatusAggregator.aggregate(pool, deployment(2, 2, 2), 1, T0));
+
+    RunnerPoolStatus later = PoolStatusAggregator.aggregate(pool, deployment(2, 2, 2), 1, T1);
+
+    assertThat(later).isEqualTo(pool.getStatus());
+  }
+
+  @Test
+  void transitionTimeMovesOnlyWhenTheConditionStatusChanges() {
+    RunnerPool pool = TestPools.fixed("ns", "p", 2);
+    pool.setStatus(PoolStatusAggregator.aggregate(pool, deployment(2, 2, 0), 0, T0));
+    RunnerPoolStatus sameStatusNewReason =
+        PoolStatusAggregator.aggregate(pool, deployment(2, 2, 1), 0, T1);
+    assertThat(ready(sameStatusNewReason).getLastTransitionTime()).isEqualTo(T0.toString());
+
+    RunnerPoolStatus nowReady = PoolStatusAggregator.aggregate(pool, deployment(2, 2, 2), 0, T1);
+    assertThat(ready(nowReady).getLastTransitionTime()).isEqualTo(T1.toString());
+  }
+}

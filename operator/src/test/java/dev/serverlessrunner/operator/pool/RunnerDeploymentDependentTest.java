@@ -1,0 +1,174 @@
+package dev.serverlessrunner.operator.pool;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.serverlessrunner.crd.pool.RunnerPool;
+import dev.serverlessrunner.operator.TestConfig;
+import dev.serverlessrunner.operator.TestPools;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+class RunnerDeploymentDependentTest {
+  private final RunnerDeploymentDependent dependent =
+      new RunnerDeploymentDependent(TestConfig.defaults());
+
+  private Deployment desired(RunnerPool pool) {
+    return dependent.desired(pool, null);
+  }
+
+  private static Container runner(Deployment deployment) {
+    return deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
+  }
+
+  private static Map<String, EnvVar> env(Deployment deployment) {
+    return runner(deployment).getEnv().stream().collect(Collectors.toMap(EnvVar::getName, e -> e));
+  }
+
+  @Test
+  void fixedPoolGetsItsReplicaCount() {
+    assertThat(desired(TestPools.fixed("ns", "p", 3)).getSpec().getReplicas()).isEqualTo(3);
+  }
+
+  @Test
+  void poolWithoutReplicasOrAutoscalingGetsOneReplica() {
+    RunnerPool pool = TestPools.fixed("ns", "p", 0);
+    pool.getSpec().setReplicas(null);
+
+    assertThat(desired(pool).getSpec().getReplicas()).isEqualTo(1);
+  }
+
+  @Test
+  void autoscaledPoolLeavesReplicasToTheHpa() {
+    assertThat(desired(TestPools.autoscaled("ns", "p", 2, 32)).getSpec().getReplicas()).isNull();
+  }
+
+  @Test
+  void nameLabelsAndSelectorIdentifyThePool() {
+    Deployment deployment = desired(TestPools.fixed("team-a", "web", 1));
+
+    assertThat(deployment.getMetadata().getName()).isEqualTo("web-runner");
+    assertThat(deployment.getMetadata().getNamespace()).isEqualTo("team-a");
+    assertThat(deployment.getSpec().getSelector().getMatchLabels())
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of("app.kubernetes.io/name", "runner", "serverlessrunner.dev/pool", "web"));
+    assertThat(deployment.getSpec().getTemplate().getMetadata().getLabels())
+        .containsAllEntriesOf(deployment.getSpec().getSelector().getMatchLabels());
+    assertThat(deployment.getSpec().getTemplate().getSpec().getServiceAccountName())
+        .isEqualTo("web-runner");
+  }
+
+  @Test
+  void defaultImageComesFromConfigAndPoolImageOverridesIt() {
+    RunnerPool pool = TestPools.fixed("ns", "p", 1);
+    assertThat(runner(desired(pool)).getImage()).isEqualTo("ghcr.io/serverlessrunner/runner:0.1.0");
+
+    pool.getSpec().setImage("registry.local/runner:dev");
+    assertThat(runner(desired(pool)).getImage()).isEqualTo("registry.local/runner:dev");
+  }
+
+  @Test
+  void probesHitTheRunnerHealthEndpointsOnPort8080() {
+    Deployment deployment = desired(TestPools.fixed("ns", "p", 1));
+    Container runner = runner(deployment);
+
+    assertThat(runner.getPorts())
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.getName()).isEqualTo("http");
+              assertThat(p.getContainerPort()).isEqualTo(8080);
+            });
+    assertThat(runner.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/q/health/ready");
+    assertThat(runner.getReadinessProbe().getHttpGet().getPort().getStrVal()).isEqualTo("http");
+    assertThat(runner.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/q/health/live");
+  }
+
+  @Test
+  void gracePeriodOutlastsTheRunnerDrain() {
+    Deployment deployment = desired(TestPools.fixed("ns", "p", 1));
+
+    assertThat(deployment.getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds())
+        .isEqualTo(45L);
+  }
+
+  @Test
+  void shardUrisComeFromTheReferencedSecretsInOrder() {
+    Map<String, EnvVar> env =
+        env(desired(TestPools.withShards(TestPools.fixed("ns", "p", 1), "pg-0", "pg-1")));
+
+    assertThat(env.get("SERVERLESSRUNNER_SHARD_0_URL").getValueFrom().getSecretKeyRef().getName())
+        .isEqualTo("pg-0");
+    assertThat(env.get("SERVERLESSRUNNER_SHARD_1_URL").getValueFrom().getSecretKeyRef().getName())
+        .isEqualTo("pg-1");
+    assertThat(env.get("SERVERLESSRUNNER_SHARD_0_URL").getValueFrom().getSecretKeyRef().getKey())
+        .isEqualTo("url");
+    assertThat(env.get("RUNNER_RECORDING_SHARDS").getValue())
+        .isEqualTo("$(SERVERLESSRUNNER_SHARD_0_URL),$(SERVERLESSRUNNER_SHARD_1_URL)");
+  }
+
+  @Test
+  void shardVariablesPrecedeTheListThatExpandsThem() {
+    var names =
+        runner(desired(TestPools.withShards(TestPools.fixed("ns", "p", 1), "pg-0")))
+            .getEnv()
+            .stream()
+            .map(EnvVar::getName)
+            .toList();
+
+    assertThat(names.indexOf("SERVERLESSRUNNER_SHARD_0_URL"))
+        .isLessThan(names.indexOf("RUNNER_RECORDING_SHARDS"));
+  }
+
+  @Test
+  void batchSettingsBecomeRunnerEnvironment() {
+    Map<String, EnvVar> env =
+        env(desired(TestPools.withShards(TestPools.fixed("ns", "p", 1), "pg-0")));
+
+    assertThat(env.get("RUNNER_RECORDING_MAX_ROWS").getValue()).isEqualTo("250");
+    assertThat(env.get("RUNNER_RECORDING_FLUSH_INTERVAL").getValue()).isEqualTo("20ms");
+    assertThat(env.get("RUNNER_RECORDING_QUEUE_CAPACITY").getValue()).isEqualTo("5000");
+  }
+
+  @Test
+  void poolWithoutPersistenceSetsNoShards() {
+    assertThat(env(desired(TestPools.fixed("ns", "p", 1))))
+        .containsKeys("RUNNER_KUBERNETES_POOL", "RUNNER_KUBERNETES_NAMESPACE")
+        .doesNotContainKey("RUNNER_RECORDING_SHARDS");
+  }
+
+  @Test
+  void poolNameAndNamespaceReachTheRunner() {
+    Map<String, EnvVar> env = env(desired(TestPools.fixed("ns", "web", 1)));
+
+    assertThat(env.get("RUNNER_KUBERNETES_POOL").getValue()).isEqualTo("web");
+    assertThat(env.get("RUNNER_KUBERNETES_NAMESPACE").getValueFrom().getFieldRef().getFieldPath())
+        .isEqualTo("metadata.namespace");
+  }
+
+  @Test
+  void poolResourcesReplaceTheDefaults() {
+    RunnerPool pool = TestPools.fixed("ns", "p", 1);
+    assertThat(runner(desired(pool)).getResources().getRequests())
+        .containsEntry("cpu", new Quantity("500m"))
+        .containsEntry("memory", new Quantity("512Mi"));
+
+    pool.getSpec()
+        .setResources(
+            new ResourceRequirementsBuilder().addToRequests("cpu", new Quantity("2")).build());
+    assertThat(runner(desired(pool)).getResources().getRequests())
+        .containsExactlyEntriesOf(Map.of("cpu", new Quantity("2")));
+  }
+
+  @Test
+  void desiredIsPure() {
+    RunnerPool pool = TestPools.withShards(TestPools.fixed("ns", "p", 2), "pg-0");
+
+    assertThat(desired(pool)).isEqualTo(desired(pool));
+  }
+}

@@ -1,0 +1,94 @@
+package dev.serverlessrunner.operator.pool;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.serverlessrunner.crd.pool.RunnerPool;
+import dev.serverlessrunner.operator.TestPools;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import org.junit.jupiter.api.Test;
+
+/** desired() of the Service, PDB, ServiceAccount, Role and RoleBinding. */
+class RunnerSmallDependentsTest {
+  private final RunnerPool pool = TestPools.fixed("team-a", "web", 2);
+
+  @Test
+  void serviceForwardsPort80ToTheRunnerHttpPortOfThePoolsPods() {
+    Service service = new RunnerServiceDependent().desired(pool, null);
+
+    assertThat(service.getMetadata().getName()).isEqualTo("web-runner");
+    assertThat(service.getSpec().getSelector()).isEqualTo(PoolNames.selectorLabels(pool));
+    assertThat(service.getSpec().getPorts())
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.getPort()).isEqualTo(80);
+              assertThat(p.getTargetPort().getStrVal()).isEqualTo("http");
+            });
+  }
+
+  @Test
+  void pdbLetsOnePodGoAtATime() {
+    PodDisruptionBudget pdb = new RunnerPdbDependent().desired(pool, null);
+
+    assertThat(pdb.getSpec().getMaxUnavailable().getIntVal()).isEqualTo(1);
+    assertThat(pdb.getSpec().getMinAvailable()).isNull();
+    assertThat(pdb.getSpec().getSelector().getMatchLabels())
+        .isEqualTo(PoolNames.selectorLabels(pool));
+  }
+
+  @Test
+  void serviceAccountIsNamedForThePool() {
+    assertThat(new RunnerServiceAccountDependent().desired(pool, null).getMetadata().getName())
+        .isEqualTo("web-runner");
+  }
+
+  @Test
+  void roleIsReadOnly() {
+    Role role = new RunnerRoleDependent().desired(pool, null);
+
+    assertThat(role.getRules())
+        .flatExtracting(PolicyRule::getVerbs)
+        .allMatch(v -> v.equals("get") || v.equals("list") || v.equals("watch"));
+    assertThat(role.getRules())
+        .flatExtracting(PolicyRule::getResources)
+        .containsExactlyInAnyOrder("wasmfunctions", "runnerpools", "configmaps", "secrets");
+  }
+
+  @Test
+  void secretsCanOnlyBeReadByName() {
+    Role role = new RunnerRoleDependent().desired(pool, null);
+
+    assertThat(role.getRules())
+        .filteredOn(r -> r.getResources().contains("secrets"))
+        .singleElement()
+        .satisfies(r -> assertThat(r.getVerbs()).containsExactly("get"));
+  }
+
+  @Test
+  void roleBindingGrantsTheRoleToTheServiceAccount() {
+    RoleBinding binding = new RunnerRoleBindingDependent().desired(pool, null);
+
+    assertThat(binding.getRoleRef().getKind()).isEqualTo("Role");
+    assertThat(binding.getRoleRef().getName()).isEqualTo("web-runner");
+    assertThat(binding.getSubjects())
+        .singleElement()
+        .satisfies(
+            s -> {
+              assertThat(s.getKind()).isEqualTo("ServiceAccount");
+              assertThat(s.getName()).isEqualTo("web-runner");
+              assertThat(s.getNamespace()).isEqualTo("team-a");
+            });
+  }
+
+  @Test
+  void everyChildCarriesTheManagedByLabelItsInformerSelects() {
+    assertThat(new RunnerServiceDependent().desired(pool, null).getMetadata().getLabels())
+        .containsEntry(PoolNames.MANAGED_BY, PoolNames.OPERATOR);
+    assertThat(new RunnerRoleDependent().desired(pool, null).getMetadata().getLabels())
+        .containsEntry(PoolNames.MANAGED_BY, PoolNames.OPERATOR);
+  }
+}
