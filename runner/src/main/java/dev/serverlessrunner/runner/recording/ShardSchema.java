@@ -58,6 +58,8 @@ final class ShardSchema {
         conn ->
             conn.preparedQuery("SELECT pg_advisory_xact_lock($1)")
                 .execute(Tuple.of(LOCK_KEY))
+                // IF NOT EXISTS raises a NOTICE on every start, which the client logs as WARN.
+                .compose(ignored -> conn.query("SET LOCAL client_min_messages = warning").execute())
                 .compose(
                     ignored ->
                         conn.query(
