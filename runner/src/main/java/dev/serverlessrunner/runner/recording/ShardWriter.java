@@ -228,15 +228,21 @@ final class ShardWriter {
     boolean force = flushDue || draining;
     while (inFlight < config.maxInFlight()) {
       int depth = queued.get();
-      if (depth == 0) {
+      if (depth <= 0) {
         flushDue = false;
         return;
       }
       if (depth < config.maxRows() && !force) {
         return;
       }
+      List<Pending> items = takeBatch();
+      if (items.isEmpty()) {
+        // The counter lags the queue for an instant (a producer between offer and increment),
+        // and may then read below zero once its element was already taken.
+        return;
+      }
       inFlight++;
-      write(new Batch(takeBatch()));
+      write(new Batch(items));
     }
   }
 
