@@ -1,0 +1,127 @@
+package dev.serverlessrunner.runner.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * Every setting of the runner, under the prefix {@code runner}. Each can be set in
+ * application.properties, as a system property ({@code -Drunner.functions.dir=...}) or as an
+ * environment variable ({@code RUNNER_FUNCTIONS_DIR}). runner/README.md documents them all.
+ */
+@ConfigMapping(prefix = "runner")
+public interface RunnerConfig {
+
+  /** Where functions come from. */
+  Functions functions();
+
+  /** The execution pool. */
+  Execution execution();
+
+  /** Default limits of every function; a function's own settings override them. */
+  Limits limits();
+
+  /** Where execution records go. */
+  Recording recording();
+
+  /** Function sources. */
+  interface Functions {
+    /**
+     * Directory served in standalone mode: every {@code <name>.wasm}, settings in {@code
+     * <name>.yaml}.
+     */
+    @WithDefault("guests/wasm")
+    Path dir();
+
+    /** How often the directory is rescanned for added, changed and removed modules. */
+    @WithDefault("1s")
+    Duration scanInterval();
+
+    /** Largest module accepted from any source, in bytes. */
+    @WithDefault("52428800")
+    long maxModuleBytes();
+  }
+
+  /** Guest execution. */
+  interface Execution {
+    /** Worker threads running guests; default: the number of cores. */
+    OptionalInt threads();
+
+    /** Requests that may wait for a worker; beyond that, 503 at once. */
+    @WithDefault("256")
+    int queueCapacity();
+
+    /** Stack size of each worker thread, in bytes (deep guest recursion needs a deep stack). */
+    @WithDefault("8388608")
+    long threadStackBytes();
+
+    /** How long shutdown waits for running guests to finish. */
+    @WithDefault("30s")
+    Duration drainTimeout();
+  }
+
+  /** Per-function limits (defaults). */
+  interface Limits {
+    /** Linear memory cap in bytes (64 MiB). */
+    @WithDefault("67108864")
+    long memoryBytes();
+
+    /** Fuel budget: Wasm instructions a run may execute. */
+    @WithDefault("100000000")
+    long fuel();
+
+    /** Wall-clock limit of one run. */
+    @WithDefault("10s")
+    Duration timeout();
+
+    /** Stdout kept per run; past it the guest's writes fail and the response says truncated. */
+    @WithDefault("1048576")
+    int maxStdoutBytes();
+
+    /** Stderr kept per run. */
+    @WithDefault("65536")
+    int maxStderrBytes();
+
+    /** Largest request body accepted; larger gets 413. */
+    @WithDefault("10485760")
+    long maxRequestBytes();
+  }
+
+  /** Execution records in sharded PostgreSQL. */
+  interface Recording {
+    /**
+     * Shard connection URIs ({@code postgresql://user:password@host:5432/db}), in shard order. The
+     * order must be the same on every runner: a record's shard is computed from its id. When empty,
+     * the runner starts an embedded PostgreSQL (standalone mode).
+     */
+    Optional<List<String>> shards();
+
+    /** Rows per INSERT at most. */
+    @WithDefault("500")
+    int maxRows();
+
+    /** A batch is written at the latest this long after its first record was queued. */
+    @WithDefault("50ms")
+    Duration flushInterval();
+
+    /** Batches in flight per shard. */
+    @WithDefault("2")
+    int maxInFlight();
+
+    /** Records waiting per shard; when full, new invocations get 503 before they run. */
+    @WithDefault("100000")
+    int queueCapacity();
+
+    /** How long shutdown waits for every backlog to drain. */
+    @WithDefault("30s")
+    Duration drainTimeout();
+
+    /** Where the embedded PostgreSQL keeps its data when no shard is configured. */
+    @WithDefault("${user.home}/.serverless-runner/embedded-postgres")
+    Path embeddedDataDir();
+  }
+}

@@ -1,0 +1,67 @@
+package dev.serverlessrunner.runner.lifecycle;
+
+import dev.serverlessrunner.runner.recording.EmbeddedDatabase;
+import dev.serverlessrunner.runner.recording.ExecutionRecorder;
+import dev.serverlessrunner.runner.recording.RecorderConfig;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Vertx;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.jboss.logging.Logger;
+
+/**
+ * The recorder and, when no shard is configured, the embedded PostgreSQL it writes to: closed
+ * together, recorder first so its backlog drains into the database before the database stops.
+ */
+public final class RecordingBackend {
+
+  private static final Logger LOG = Logger.getLogger(RecordingBackend.class);
+
+  private final ExecutionRecorder recorder;
+  private final Optional<EmbeddedDatabase> embedded;
+
+  private RecordingBackend(ExecutionRecorder recorder, Optional<EmbeddedDatabase> embedded) {
+    this.recorder = recorder;
+    this.embedded = embedded;
+  }
+
+  static RecordingBackend start(
+      RecorderConfig.Builder config,
+      Optional<List<String>> shards,
+      Path embeddedDataDir,
+      Vertx vertx,
+      MeterRegistry registry) {
+    List<String> uris = shards.orElse(List.of()).stream().filter(s -> !s.isBlank()).toList();
+    if (!uris.isEmpty()) {
+      return new RecordingBackend(
+          ExecutionRecorder.start(config.shardUris(uris).build(), vertx, registry),
+          Optional.empty());
+    }
+    LOG.infof(
+        "no runner.recording.shards configured: starting an embedded PostgreSQL in %s",
+        embeddedDataDir);
+    EmbeddedDatabase db = EmbeddedDatabase.start(embeddedDataDir);
+    try {
+      ExecutionRecorder recorder =
+          ExecutionRecorder.start(
+              config.shardUris(List.of(db.connectionUri())).build(), vertx, registry);
+      return new RecordingBackend(recorder, Optional.of(db));
+    } catch (RuntimeException e) {
+      db.close();
+      throw e;
+    }
+  }
+
+  public ExecutionRecorder recorder() {
+    return recorder;
+  }
+
+  /** Drains every backlog, then stops the embedded database; returns records not written. */
+  public long close(Duration timeout) {
+    long lost = recorder.close(timeout);
+    embedded.ifPresent(EmbeddedDatabase::close);
+    return lost;
+  }
+}

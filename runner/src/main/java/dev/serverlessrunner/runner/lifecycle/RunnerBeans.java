@@ -1,0 +1,93 @@
+package dev.serverlessrunner.runner.lifecycle;
+
+import dev.serverlessrunner.runner.config.RunnerConfig;
+import dev.serverlessrunner.runner.engine.Engine;
+import dev.serverlessrunner.runner.engine.EngineOptions;
+import dev.serverlessrunner.runner.engine.Limits;
+import dev.serverlessrunner.runner.engine.load.ModulePolicy;
+import dev.serverlessrunner.runner.engine.pool.PoolOptions;
+import dev.serverlessrunner.runner.recording.ExecutionRecorder;
+import dev.serverlessrunner.runner.recording.RecorderConfig;
+import dev.serverlessrunner.runner.service.FunctionRegistry;
+import dev.serverlessrunner.runner.service.InvocationService;
+import dev.serverlessrunner.runner.source.FunctionSource;
+import dev.serverlessrunner.runner.source.local.DirectoryFunctionSource;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Vertx;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+
+/**
+ * Builds the runner's parts from {@link RunnerConfig}; {@link RunnerLifecycle} starts and stops
+ * them.
+ */
+@ApplicationScoped
+public class RunnerBeans {
+
+  @Produces
+  @Singleton
+  Limits defaultLimits(RunnerConfig config) {
+    RunnerConfig.Limits l = config.limits();
+    return new Limits(
+        l.memoryBytes(), l.fuel(), l.timeout(), l.maxStdoutBytes(), l.maxStderrBytes());
+  }
+
+  @Produces
+  @Singleton
+  Engine engine(RunnerConfig config, Limits defaults, MeterRegistry registry) {
+    RunnerConfig.Execution e = config.execution();
+    int threads = e.threads().orElse(Runtime.getRuntime().availableProcessors());
+    HeapBudget.requireFits(threads, defaults.memoryBytes(), Runtime.getRuntime().maxMemory());
+    PoolOptions pool =
+        PoolOptions.defaults()
+            .withThreads(threads)
+            .withStackSizeBytes(e.threadStackBytes())
+            .withQueueCapacity(e.queueCapacity());
+    ModulePolicy policy =
+        ModulePolicy.DEFAULTS
+            .withMaxMemoryPages((int) (defaults.memoryBytes() / Limits.PAGE_SIZE))
+            .withMaxModuleBytes(
+                (int) Math.min(Integer.MAX_VALUE, config.functions().maxModuleBytes()));
+    return new Engine(EngineOptions.defaults().withPool(pool).withPolicy(policy), registry);
+  }
+
+  @Produces
+  @Singleton
+  RecordingBackend recording(RunnerConfig config, Vertx vertx, MeterRegistry registry) {
+    RunnerConfig.Recording r = config.recording();
+    RecorderConfig.Builder builder =
+        RecorderConfig.builder()
+            .maxRows(r.maxRows())
+            .flushInterval(r.flushInterval())
+            .maxInFlight(r.maxInFlight())
+            .queueCapacity(r.queueCapacity());
+    return RecordingBackend.start(builder, r.shards(), r.embeddedDataDir(), vertx, registry);
+  }
+
+  @Produces
+  @Singleton
+  ExecutionRecorder recorder(RecordingBackend backend) {
+    return backend.recorder();
+  }
+
+  @Produces
+  @Singleton
+  FunctionRegistry functions(
+      Engine engine, Limits defaults, RunnerConfig config, MeterRegistry registry) {
+    return new FunctionRegistry(engine, defaults, config.limits().maxRequestBytes(), registry);
+  }
+
+  @Produces
+  @Singleton
+  InvocationService invocations(Engine engine, ExecutionRecorder recorder, MeterRegistry registry) {
+    return new InvocationService(engine, recorder, registry);
+  }
+
+  @Produces
+  @Singleton
+  FunctionSource source(RunnerConfig config) {
+    RunnerConfig.Functions f = config.functions();
+    return new DirectoryFunctionSource(f.dir(), f.scanInterval(), f.maxModuleBytes());
+  }
+}

@@ -1,0 +1,76 @@
+package dev.serverlessrunner.runner.lifecycle;
+
+import dev.serverlessrunner.runner.config.RunnerConfig;
+import dev.serverlessrunner.runner.engine.Engine;
+import dev.serverlessrunner.runner.service.FunctionRegistry;
+import dev.serverlessrunner.runner.service.InvocationService;
+import dev.serverlessrunner.runner.source.FunctionSource;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.jboss.logging.Logger;
+
+/**
+ * Start: preload every function before serving. Stop: refuse new work, let running guests finish,
+ * drain every recording backlog into PostgreSQL, then let the process go.
+ */
+@ApplicationScoped
+public class RunnerLifecycle {
+
+  private static final Logger LOG = Logger.getLogger(RunnerLifecycle.class);
+
+  private final RunnerConfig config;
+  private final FunctionSource source;
+  private final FunctionRegistry functions;
+  private final InvocationService invocations;
+  private final Engine engine;
+  private final RecordingBackend recording;
+  private volatile boolean preloaded;
+
+  public RunnerLifecycle(
+      RunnerConfig config,
+      FunctionSource source,
+      FunctionRegistry functions,
+      InvocationService invocations,
+      Engine engine,
+      RecordingBackend recording) {
+    this.config = config;
+    this.source = source;
+    this.functions = functions;
+    this.invocations = invocations;
+    this.engine = engine;
+    this.recording = recording;
+  }
+
+  void start(@Observes StartupEvent event) {
+    long started = System.nanoTime();
+    source.start(functions);
+    preloaded = true;
+    LOG.infof(
+        "preloaded %d functions in %d ms%s",
+        functions.names().size(),
+        (System.nanoTime() - started) / 1_000_000,
+        functions.problems().isEmpty() ? "" : "; not served: " + functions.problems().keySet());
+  }
+
+  void stop(@Observes ShutdownEvent event) {
+    source.close();
+    int stillRunning = invocations.drain(config.execution().drainTimeout());
+    if (stillRunning > 0) {
+      LOG.warnf("%d executions still running after the drain timeout", stillRunning);
+    }
+    engine.close();
+    long lost = recording.close(config.recording().drainTimeout());
+    if (lost > 0) {
+      LOG.errorf("%d execution records could not be written before shutdown", lost);
+    } else {
+      LOG.info("every execution record written; stopped");
+    }
+  }
+
+  /** Whether the initial set of functions has been loaded. */
+  public boolean preloaded() {
+    return preloaded;
+  }
+}

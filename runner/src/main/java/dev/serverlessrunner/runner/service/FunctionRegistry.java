@@ -1,0 +1,141 @@
+package dev.serverlessrunner.runner.service;
+
+import dev.serverlessrunner.runner.engine.Engine;
+import dev.serverlessrunner.runner.engine.Limits;
+import dev.serverlessrunner.runner.engine.load.LoadedModule;
+import dev.serverlessrunner.runner.engine.load.ModuleRejectedException;
+import dev.serverlessrunner.runner.source.FunctionConfig;
+import dev.serverlessrunner.runner.source.FunctionDefinition;
+import dev.serverlessrunner.runner.source.FunctionSource;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jboss.logging.Logger;
+
+/**
+ * The functions this runner serves. Receives what the function source finds, compiles it on the
+ * source's thread (never on the request path) and swaps it in atomically; a module that fails to
+ * load leaves the previous version serving.
+ */
+public final class FunctionRegistry implements FunctionSource.Listener {
+
+  private static final Logger LOG = Logger.getLogger(FunctionRegistry.class);
+
+  private final Engine engine;
+  private final Limits defaults;
+  private final long defaultMaxRequestBytes;
+  private final Map<String, ServedFunction> served = new ConcurrentHashMap<>();
+  private final Map<String, String> problems = new ConcurrentHashMap<>();
+  private final Counter loadFailures;
+
+  public FunctionRegistry(
+      Engine engine, Limits defaults, long defaultMaxRequestBytes, MeterRegistry registry) {
+    this.engine = engine;
+    this.defaults = defaults;
+    this.defaultMaxRequestBytes = defaultMaxRequestBytes;
+    this.loadFailures =
+        Counter.builder("runner.functions.load.failures")
+            .description(
+                "Modules or settings that could not be loaded; the previous version serves")
+            .register(registry);
+    Gauge.builder("runner.functions.served", served, Map::size)
+        .description("Functions this runner serves")
+        .register(registry);
+  }
+
+  /** The function serving {@code name} now, if any. */
+  public Optional<ServedFunction> lookup(String name) {
+    return Optional.ofNullable(served.get(name));
+  }
+
+  /** Names that could not be loaded, with the reason (for health details and logs). */
+  public Map<String, String> problems() {
+    return Map.copyOf(problems);
+  }
+
+  /** Names served now. */
+  public java.util.Set<String> names() {
+    return java.util.Set.copyOf(served.keySet());
+  }
+
+  @Override
+  public void upsert(FunctionDefinition definition) {
+    String name = definition.name();
+    FunctionConfig config = definition.config();
+    try {
+      Limits limits = limitsFor(config);
+      LoadedModule module = engine.load(definition.module());
+      long maxRequest =
+          config.limits().maxRequestBytes() == null
+              ? defaultMaxRequestBytes
+              : config.limits().maxRequestBytes();
+      ServedFunction previous =
+          served.put(name, new ServedFunction(name, module, config, limits, maxRequest));
+      problems.remove(name);
+      if (previous == null || !previous.module().digest().equals(module.digest())) {
+        LOG.infof(
+            "serving function %s: %s (%d bytes, compiled in %d ms%s) from %s",
+            name,
+            module.digest(),
+            module.originalBytes(),
+            module.loadNanos() / 1_000_000,
+            module.interpretedFunctions() > 0
+                ? ", " + module.interpretedFunctions() + " functions interpreted"
+                : "",
+            definition.origin());
+      }
+    } catch (ModuleRejectedException e) {
+      failed(name, e.outcome().name().toLowerCase(java.util.Locale.ROOT) + ": " + e.getMessage());
+    } catch (IllegalArgumentException e) {
+      failed(name, "invalid settings: " + e.getMessage());
+    }
+  }
+
+  @Override
+  public void remove(String name) {
+    if (served.remove(name) != null) {
+      LOG.infof("function %s removed: no longer served", name);
+    }
+    problems.remove(name);
+  }
+
+  @Override
+  public void invalid(String name, String reason) {
+    failed(name, reason);
+  }
+
+  private void failed(String name, String reason) {
+    loadFailures.increment();
+    problems.put(name, reason);
+    if (served.containsKey(name)) {
+      LOG.errorf(
+          "function %s: new version not loaded, previous version keeps serving: %s", name, reason);
+    } else {
+      LOG.errorf("function %s not served: %s", name, reason);
+    }
+  }
+
+  private Limits limitsFor(FunctionConfig config) {
+    FunctionConfig.LimitOverrides o = config.limits();
+    Limits.Builder b = defaults.toBuilder();
+    if (o.memoryBytes() != null) {
+      b.memoryBytes(o.memoryBytes());
+    }
+    if (o.fuel() != null) {
+      b.fuel(o.fuel());
+    }
+    if (o.timeout() != null) {
+      b.timeout(o.timeout());
+    }
+    if (o.maxStdoutBytes() != null) {
+      if (o.maxStdoutBytes() > Integer.MAX_VALUE) {
+        throw new IllegalArgumentException("limits.maxStdoutBytes must be below 2 GiB");
+      }
+      b.maxStdoutBytes(o.maxStdoutBytes().intValue());
+    }
+    return b.build();
+  }
+}

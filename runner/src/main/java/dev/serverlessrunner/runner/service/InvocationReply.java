@@ -1,0 +1,19 @@
+package dev.serverlessrunner.runner.service;
+
+import dev.serverlessrunner.runner.engine.ExecutionResult;
+import java.util.UUID;
+
+/** How one invocation ended, for the HTTP layer to turn into a response. */
+public sealed interface InvocationReply {
+
+  /** The guest ran (successfully or not); its record is queued, or committed for sync functions. */
+  record Executed(UUID executionId, ServedFunction function, ExecutionResult result)
+      implements InvocationReply {}
+
+  /** The guest did not run: the runner is saturated, draining, or cannot record it. */
+  record NotRun(String error, String reason) implements InvocationReply {}
+
+  /** The guest ran but its sync record could not be committed. */
+  record NotRecorded(UUID executionId, ExecutionResult result, String reason)
+      implements InvocationReply {}
+}

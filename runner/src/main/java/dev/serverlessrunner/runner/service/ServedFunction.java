@@ -1,0 +1,12 @@
+package dev.serverlessrunner.runner.service;
+
+import dev.serverlessrunner.runner.engine.Limits;
+import dev.serverlessrunner.runner.engine.load.LoadedModule;
+import dev.serverlessrunner.runner.source.FunctionConfig;
+
+/**
+ * A function ready to serve: its compiled module together with the settings it was loaded with,
+ * swapped as one value so a request never pairs a new module with old settings.
+ */
+public record ServedFunction(
+    String name, LoadedModule module, FunctionConfig config, Limits limits, long maxRequestBytes) {}
