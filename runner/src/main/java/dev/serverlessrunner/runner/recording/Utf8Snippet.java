@@ -1,9 +1,5 @@
 package dev.serverlessrunner.runner.recording;
 
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -84,20 +80,11 @@ public final class Utf8Snippet {
     return 1;
   }
 
+  /**
+   * The String constructor replaces each malformed sequence with U+FFFD, like a REPLACE decoder.
+   */
   private static String decode(byte[] bytes, int end) {
-    CharsetDecoder decoder =
-        StandardCharsets.UTF_8
-            .newDecoder()
-            .onMalformedInput(CodingErrorAction.REPLACE)
-            .onUnmappableCharacter(CodingErrorAction.REPLACE)
-            .replaceWith(String.valueOf(REPLACEMENT));
-    try {
-      CharBuffer chars = decoder.decode(ByteBuffer.wrap(bytes, 0, end));
-      return withoutNul(chars.toString());
-    } catch (java.nio.charset.CharacterCodingException e) {
-      // Unreachable: REPLACE never throws; keep the contract explicit rather than hiding it.
-      throw new IllegalStateException("UTF-8 decoder with REPLACE threw", e);
-    }
+    return withoutNul(new String(bytes, 0, end, StandardCharsets.UTF_8));
   }
 
   /** Drops trailing characters while replacements have pushed the UTF-8 size over budget. */
