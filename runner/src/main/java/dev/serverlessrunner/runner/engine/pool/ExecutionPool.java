@@ -62,7 +62,8 @@ public final class ExecutionPool implements AutoCloseable {
 
   /**
    * Runs {@code task} on a worker with a deadline of {@code timeout} from when it starts. If the
-   * queue is full, completes at once with {@code onSaturated}'s value instead.
+   * queue is full, completes at once with {@code onSaturated}'s value instead. The stage completes
+   * on the worker thread: callers on an event loop should hop back to it.
    */
   public <T> CompletionStage<T> submit(
       Duration timeout, Function<Deadline, T> task, Supplier<T> onSaturated) {
@@ -81,14 +82,23 @@ public final class ExecutionPool implements AutoCloseable {
     Deadline deadline = new Deadline(Thread.currentThread());
     ScheduledFuture<?> expiry =
         timer.schedule(deadline::expire, timeout.toNanos(), TimeUnit.NANOSECONDS);
+    T value = null;
+    Throwable failure = null;
     try {
-      result.complete(task.apply(deadline));
+      value = task.apply(deadline);
     } catch (RuntimeException | Error e) {
-      // Hand the failure to the caller instead of losing it in the worker.
-      result.completeExceptionally(e);
+      // Handed to the caller below instead of being lost in the worker.
+      failure = e;
     } finally {
       expiry.cancel(false);
       deadline.finish();
+    }
+    // Completed only after the deadline is disarmed: the caller's continuations may run on this
+    // thread, and no late interrupt may reach them.
+    if (failure == null) {
+      result.complete(value);
+    } else {
+      result.completeExceptionally(failure);
     }
   }
 
