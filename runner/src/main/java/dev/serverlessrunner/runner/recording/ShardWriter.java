@@ -112,7 +112,9 @@ final class ShardWriter {
             // One statement per connection, so maxInFlight batches keep that many backends busy
             // instead of queueing behind each other on one pipelined connection.
             .setPipeliningLimit(1)
-            .setConnectTimeout(timeoutMillis);
+            .setConnectTimeout(timeoutMillis)
+            .setIdleTimeout((int) Math.min(Integer.MAX_VALUE, config.socketTimeout().toMillis()))
+            .setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
     PoolOptions poolOptions =
         new PoolOptions()
             .setName("records-" + shard.name())

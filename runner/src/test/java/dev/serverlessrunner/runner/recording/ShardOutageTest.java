@@ -203,6 +203,29 @@ class ShardOutageTest {
     }
   }
 
+  @Test
+  void batchStuckOnAFrozenShardTimesOutAndIsRetried() {
+    start(b -> b.socketTimeout(Duration.ofSeconds(1)));
+    recorder.ready().toCompletableFuture().join();
+    List<UUID> ids;
+    clusters.freeze(0);
+    try {
+      ids = submit(recorder, 300);
+      // Without the socket timeout the batch would wait on the silent connection for good.
+      await()
+          .atMost(Duration.ofSeconds(15))
+          .until(
+              () ->
+                  registry.get("runner.records.retries").tag("shard", "shard-0").counter().count()
+                      > 0);
+      assertThat(recorder.shardReachable(0)).isFalse();
+    } finally {
+      clusters.thaw(0);
+    }
+    await().atMost(Duration.ofSeconds(20)).until(() -> recorder.backlog(0) == 0);
+    RecordFixtures.assertStoredExactlyOnceOnTheirShards(clusters, recorder.router(), ids);
+  }
+
   private UUID idOnShard(int shard) {
     UUID id;
     do {

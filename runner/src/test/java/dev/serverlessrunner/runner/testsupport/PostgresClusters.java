@@ -92,6 +92,41 @@ public final class PostgresClusters implements AutoCloseable {
     startCluster(clusters.get(index));
   }
 
+  /**
+   * Freezes cluster {@code index} with SIGSTOP (postmaster and every backend): connections stay
+   * open but nothing answers, like a network partition or a hung host.
+   */
+  public void freeze(int index) {
+    signal(index, "-STOP");
+  }
+
+  /** Resumes a cluster frozen by {@link #freeze(int)}. */
+  public void thaw(int index) {
+    signal(index, "-CONT");
+  }
+
+  private void signal(int index, String signal) {
+    List<String> pids = new ArrayList<>();
+    long postmaster = postmasterPid(clusters.get(index));
+    pids.add(Long.toString(postmaster));
+    ProcessHandle.of(postmaster)
+        .orElseThrow(() -> new IllegalStateException("postmaster " + postmaster + " is gone"))
+        .descendants()
+        .forEach(p -> pids.add(Long.toString(p.pid())));
+    List<String> command = new ArrayList<>(List.of("kill", signal));
+    command.addAll(pids);
+    run(command);
+  }
+
+  private static long postmasterPid(Cluster cluster) {
+    try {
+      String first = Files.readAllLines(cluster.data().resolve("postmaster.pid")).getFirst();
+      return Long.parseLong(first.strip());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cluster " + cluster.index() + " is not running", e);
+    }
+  }
+
   /** Whether cluster {@code index} is running (its postmaster holds its pid file). */
   public boolean isRunning(int index) {
     return Files.exists(clusters.get(index).data().resolve("postmaster.pid"));
