@@ -7,9 +7,9 @@ import java.util.List;
 /**
  * Where a function body is charged and checked: {@code cost[i]} fuel is subtracted right before
  * instruction {@code i}, and where {@code check[i]} is set the function traps there if the fuel
- * went negative.
+ * went negative; with {@code checkAfterCalls} also right after every call returns.
  */
-record ChargePlan(long[] cost, boolean[] check) {
+record ChargePlan(long[] cost, boolean[] check, boolean checkAfterCalls) {
 
   /**
    * Exact metering: each basic block is charged its instruction count when entered. Checks sit at
@@ -31,7 +31,7 @@ record ChargePlan(long[] cost, boolean[] check) {
         check[i + 1] = true;
       }
     }
-    return new ChargePlan(cost, check);
+    return new ChargePlan(cost, check, true);
   }
 
   /**
@@ -70,6 +70,6 @@ record ChargePlan(long[] cost, boolean[] check) {
       cost[scopeHeader[s]] = scopeCost[s];
       check[scopeHeader[s]] = true;
     }
-    return new ChargePlan(cost, check);
+    return new ChargePlan(cost, check, false);
   }
 }

@@ -4,12 +4,13 @@ import com.dylibso.chicory.wasm.ChicoryException;
 import com.dylibso.chicory.wasm.Parser;
 import com.dylibso.chicory.wasm.WasmModule;
 import com.dylibso.chicory.wasm.types.ExternalType;
-import com.dylibso.chicory.wasm.types.FunctionBody;
 import com.dylibso.chicory.wasm.types.Instruction;
 import com.dylibso.chicory.wasm.types.OpCode;
 import dev.serverlessrunner.runner.engine.fuel.Sections.Section;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.List;
 
 /**
@@ -30,21 +31,27 @@ import java.util.List;
  * cost nothing here. The count depends only on the module and the path taken, so it is identical in
  * Chicory's interpreter and compiler and across runs.
  *
- * <p><b>Exhaustion.</b> The fuel is checked at every loop header, on return from every call, and at
- * the entry of every function that calls others; when negative the guest executes {@code
- * unreachable} with the global already holding the negative remainder. A trap with the global below
- * zero therefore means "out of fuel"; a guest's own trap leaves it at zero or above unless the
- * budget was also overrun. Between checks a function runs straight-line code only, so the overrun
- * is bounded by the longest loop-free, call-free path through one function body (plus that of a
- * leaf function it called). After a trap of another kind (e.g. out-of-bounds memory) the global may
- * miss the fuel consumed since the trapping function last called or returned.
+ * <p><b>Exhaustion.</b> The fuel is checked at every loop header, on return from every call (except
+ * in coarsely metered functions, below), and at the entry of every function that calls others; when
+ * negative the guest executes {@code unreachable} with the global already holding the negative
+ * remainder. A trap with the global below zero therefore means "out of fuel"; a guest's own trap
+ * leaves it at zero or above unless the budget was also overrun. Between checks a function runs
+ * straight-line code only, so the overrun is bounded by the longest loop-free, call-free path
+ * through one function body (plus that of a leaf function it called). After a trap of another kind
+ * (e.g. out-of-bounds memory) the global may miss the fuel consumed since the trapping function
+ * last called or returned.
  *
- * <p><b>Oversized functions.</b> A function body larger than {@value #COARSE_BODY_BYTES} bytes
- * would, once metered per basic block, risk exceeding the JVM's 64 KiB method limit in Chicory's
- * compiler (which then falls back to its 100× slower interpreter). Such functions are metered per
- * loop iteration: each loop header (and the entry) charges every instruction of that loop body,
- * whether or not the iteration executes it. That over-approximates the exact count, stays
- * deterministic, and adds almost no code.
+ * <p><b>Speed.</b> Inside a function the count lives in an {@code i64} local; the global is read at
+ * entry and after calls and written before calls, exits and traps. Functions reached only by direct
+ * calls take the count as an extra trailing parameter instead (see {@link FuelPassing}), which
+ * saves two of the four global accesses per call.
+ *
+ * <p><b>Oversized functions.</b> A function body larger than {@value #COARSE_BODY_BYTES} bytes is
+ * metered per loop iteration: each loop header (and the entry) charges every instruction of that
+ * loop body, whether or not the iteration executes it. That over-approximates the exact count,
+ * stays deterministic, and adds code only at loop headers, so the function stays under the JVM's 64
+ * KiB method limit in Chicory's compiler (past it Chicory falls back to its ~100× slower
+ * interpreter) whenever the original did.
  */
 public final class FuelMetering {
 
@@ -52,9 +59,11 @@ public final class FuelMetering {
   public static final String FUEL_GLOBAL = "__sr_fuel";
 
   /**
-   * Original body size (bytes) above which a function is metered per loop iteration. Per-block
-   * metering grows a body by up to ~2.5× in the worst case (a branch every few instructions), and
-   * Chicory's compiler emits roughly 3–5 bytes of JVM bytecode per Wasm byte.
+   * Original body size (bytes) above which a function is metered per loop iteration. Measured with
+   * Chicory 1.7.5: per-block metering still compiles a body with a call every 6 bytes (the worst
+   * case found: each call gains a write-back, a reload and a check) up to ~11 KB, with a loop every
+   * 12 bytes up to ~15 KB, with an {@code if} every 12 bytes up to ~33 KB; unmetered limits are 39,
+   * 56 and 98 KB. 6 KB leaves a margin of almost 2× on the worst case.
    */
   static final int COARSE_BODY_BYTES = 6_000;
 
@@ -66,16 +75,27 @@ public final class FuelMetering {
    * @throws FuelMeteringException if the module cannot be parsed or instrumented
    */
   public static MeteredModule instrument(byte[] wasm) {
+    return instrument(wasm, COARSE_BODY_BYTES);
+  }
+
+  /** As {@link #instrument(byte[])}, metering bodies over {@code coarseAbove} bytes coarsely. */
+  static MeteredModule instrument(byte[] wasm, int coarseAbove) {
     WasmModule module = parse(wasm);
     int fuelGlobal =
         module.importSection().count(ExternalType.GLOBAL) + module.globalSection().globalCount();
     List<Section> sections = Sections.split(wasm);
+    List<FunctionPlan> plans = planFunctions(wasm, sections, module, coarseAbove);
+    BitSet localMode = new BitSet();
+    for (int f = 0; f < plans.size(); f++) {
+      localMode.set(f, plans.get(f).mode() == FunctionMeterer.Mode.LOCAL);
+    }
+    Section types = sections.stream().filter(s -> s.id() == Sections.TYPE).findFirst().orElse(null);
+    FuelPassing passing = FuelPassing.plan(wasm, module, types, localMode);
 
     WasmSink out = new WasmSink(wasm.length * 2);
     out.bytes(wasm, 0, Sections.HEADER_SIZE);
     boolean globalWritten = false;
     boolean exportWritten = false;
-    int[] coarse = {0};
     for (Section s : sections) {
       if (s.id() != Sections.CUSTOM) {
         int rank = Sections.rank(s.id());
@@ -89,6 +109,13 @@ public final class FuelMetering {
         }
       }
       switch (s.id()) {
+        case Sections.TYPE ->
+            out.section(
+                Sections.TYPE, passing.changesSignatures() ? passing.typeSection() : copy(wasm, s));
+        case Sections.FUNCTION ->
+            out.section(
+                Sections.FUNCTION,
+                passing.changesSignatures() ? passing.functionSection() : copy(wasm, s));
         case Sections.GLOBAL -> {
           out.section(Sections.GLOBAL, globalSection(wasm, s));
           globalWritten = true;
@@ -98,8 +125,8 @@ public final class FuelMetering {
           exportWritten = true;
         }
         case Sections.CODE ->
-            out.section(Sections.CODE, codeSection(wasm, s, module, fuelGlobal, coarse));
-        default -> out.section(s.id(), new WasmSink(0).bytes(wasm, s.start(), s.end()));
+            out.section(Sections.CODE, codeSection(wasm, s, module, fuelGlobal, plans, passing));
+        default -> out.section(s.id(), copy(wasm, s));
       }
     }
     if (!globalWritten) {
@@ -108,8 +135,55 @@ public final class FuelMetering {
     if (!exportWritten) {
       out.section(Sections.EXPORT, exportSection(wasm, null, fuelGlobal));
     }
-    return new MeteredModule(
-        out.toByteArray(), module.functionSection().functionCount(), coarse[0]);
+    int coarse = (int) plans.stream().filter(FunctionPlan::coarse).count();
+    return new MeteredModule(out.toByteArray(), plans.size(), coarse);
+  }
+
+  /** How one function body is metered, decided before any section is written. */
+  private record FunctionPlan(
+      int bodyStart, int bodyEnd, ChargePlan charges, FunctionMeterer.Mode mode, boolean coarse) {}
+
+  private static List<FunctionPlan> planFunctions(
+      byte[] wasm, List<Section> sections, WasmModule module, int coarseAbove) {
+    Section code = sections.stream().filter(s -> s.id() == Sections.CODE).findFirst().orElse(null);
+    int functions = module.functionSection().functionCount();
+    if (code == null) {
+      if (functions != 0) {
+        throw new FuelMeteringException(functions + " functions declared but no code section");
+      }
+      return List.of();
+    }
+    WasmReader in = new WasmReader(wasm, code.start());
+    int count = in.u32();
+    if (count != functions) {
+      throw new FuelMeteringException(
+          "code section has " + count + " bodies for " + functions + " functions");
+    }
+    int imported = module.importSection().count(ExternalType.FUNCTION);
+    List<FunctionPlan> plans = new ArrayList<>(count);
+    for (int f = 0; f < count; f++) {
+      int size = in.u32();
+      int start = in.pos();
+      in.skip(size);
+      List<? extends Instruction> body = module.codeSection().getFunctionBody(f).instructions();
+      boolean coarse = size > coarseAbove;
+      boolean calls = body.stream().anyMatch(FuelMetering::isCall);
+      int self = imported + f;
+      boolean globalMode =
+          coarse
+              || body.stream()
+                  .anyMatch(i -> i.opcode() == OpCode.TRY_TABLE || isSelfTailCall(i, self));
+      plans.add(
+          new FunctionPlan(
+              start,
+              start + size,
+              coarse
+                  ? ChargePlan.perLoopIteration(body, calls)
+                  : ChargePlan.perBasicBlock(body, calls),
+              globalMode ? FunctionMeterer.Mode.GLOBAL : FunctionMeterer.Mode.LOCAL,
+              coarse));
+    }
+    return plans;
   }
 
   private static boolean isCall(Instruction i) {
@@ -175,51 +249,36 @@ public final class FuelMetering {
   }
 
   private static WasmSink codeSection(
-      byte[] wasm, Section s, WasmModule module, int fuelGlobal, int[] coarse) {
-    WasmReader in = new WasmReader(wasm, s.start());
-    int count = in.u32();
-    int functions = module.functionSection().functionCount();
-    if (count != functions) {
-      throw new FuelMeteringException(
-          "code section has " + count + " bodies for " + functions + " functions");
-    }
-    int imported = module.importSection().count(ExternalType.FUNCTION);
+      byte[] wasm,
+      Section s,
+      WasmModule module,
+      int fuelGlobal,
+      List<FunctionPlan> plans,
+      FuelPassing passing) {
     WasmSink out = new WasmSink((s.end() - s.start()) * 2);
-    out.u32(count);
-    for (int f = 0; f < count; f++) {
-      int size = in.u32();
-      int start = in.pos();
-      in.skip(size);
-      FunctionBody fn = module.codeSection().getFunctionBody(f);
+    out.u32(plans.size());
+    for (int f = 0; f < plans.size(); f++) {
+      FunctionPlan plan = plans.get(f);
       int params =
           module.typeSection().getType(module.functionSection().getFunctionType(f)).params().size();
-      List<? extends Instruction> code = fn.instructions();
-      boolean oversized = size > COARSE_BODY_BYTES;
-      int self = imported + f;
-      boolean calls = code.stream().anyMatch(FuelMetering::isCall);
-      ChargePlan plan =
-          oversized
-              ? ChargePlan.perLoopIteration(code, calls)
-              : ChargePlan.perBasicBlock(code, calls);
-      boolean globalMode =
-          oversized
-              || code.stream()
-                  .anyMatch(i -> i.opcode() == OpCode.TRY_TABLE || isSelfTailCall(i, self));
-      WasmSink body = new WasmSink(size * 2);
+      WasmSink body = new WasmSink((plan.bodyEnd() - plan.bodyStart()) * 2);
       new FunctionMeterer(wasm, fuelGlobal, body)
           .meter(
-              start,
-              start + size,
-              fn,
+              plan.bodyStart(),
+              plan.bodyEnd(),
+              module.codeSection().getFunctionBody(f),
               params,
-              plan,
-              globalMode ? FunctionMeterer.Mode.GLOBAL : FunctionMeterer.Mode.LOCAL);
+              plan.charges(),
+              plan.mode(),
+              passing.takesFuelDefined(f),
+              passing::takesFuel);
       out.u32(body.size());
       out.bytes(body.toByteArray());
-      if (oversized) {
-        coarse[0]++;
-      }
     }
     return out;
+  }
+
+  private static WasmSink copy(byte[] wasm, Section s) {
+    return new WasmSink(s.end() - s.start()).bytes(wasm, s.start(), s.end());
   }
 }

@@ -17,6 +17,7 @@ import com.dylibso.chicory.wasm.types.FunctionBody;
 import com.dylibso.chicory.wasm.types.Instruction;
 import com.dylibso.chicory.wasm.types.OpCode;
 import java.util.List;
+import java.util.function.IntPredicate;
 
 /**
  * Rewrites one function body so that it charges fuel according to a {@link ChargePlan}.
@@ -62,17 +63,31 @@ final class FunctionMeterer {
    *
    * @param bodyStart offset of the body's locals declarations in the module
    * @param bodyEnd offset just past the body's final {@code end}
-   * @param paramCount number of parameters of the function's type
+   * @param paramCount number of parameters of the function's original type
+   * @param fuelParam whether the function receives the fuel as an extra trailing parameter (see
+   *     {@link FuelPassing}); only in {@link Mode#LOCAL}
+   * @param calleeTakesFuel which functions (by index) receive the fuel as a parameter
    */
   void meter(
-      int bodyStart, int bodyEnd, FunctionBody body, int paramCount, ChargePlan plan, Mode mode) {
+      int bodyStart,
+      int bodyEnd,
+      FunctionBody body,
+      int paramCount,
+      ChargePlan plan,
+      Mode mode,
+      boolean fuelParam,
+      IntPredicate calleeTakesFuel) {
     this.mode = mode;
     List<? extends Instruction> code = body.instructions();
-    fuelLocal = paramCount + body.localTypes().size();
-    if (mode == Mode.LOCAL) {
-      copyLocalsPlusFuelLocal(bodyStart, code.get(0).address());
+    int firstInstruction = code.get(0).address();
+    if (fuelParam) {
+      fuelLocal = paramCount;
+      out.bytes(wasm, bodyStart, firstInstruction);
+    } else if (mode == Mode.LOCAL) {
+      fuelLocal = paramCount + body.localTypes().size();
+      copyLocalsPlusFuelLocal(bodyStart, firstInstruction);
     } else {
-      out.bytes(wasm, bodyStart, code.get(0).address());
+      out.bytes(wasm, bodyStart, firstInstruction);
     }
 
     int n = code.size();
@@ -81,16 +96,25 @@ final class FunctionMeterer {
       Instruction in = code.get(i);
       OpCode op = in.opcode();
       if (plan.cost()[i] > 0 || plan.check()[i] || (i == 0 && mode == Mode.LOCAL)) {
-        charge(i == 0, plan.cost()[i], plan.check()[i]);
+        charge(i == 0 && !fuelParam, plan.cost()[i], plan.check()[i]);
       }
-      boolean call = Opcodes.CALLS.contains(op);
-      if (call || mustWriteBack(in, depth, i == n - 1)) {
+      boolean direct = op == OpCode.CALL || op == OpCode.RETURN_CALL;
+      boolean passFuel = direct && calleeTakesFuel.test((int) in.operand(0));
+      boolean returns = Opcodes.CALLS.contains(op);
+      if (passFuel) {
+        pushFuel();
+      } else if (returns || mustWriteBack(in, depth, i == n - 1)) {
         writeBack();
       }
       int end = i + 1 < n ? code.get(i + 1).address() : bodyEnd;
-      out.bytes(wasm, in.address(), end);
-      if (call) {
-        afterCall();
+      if (fuelParam && Opcodes.LOCAL_ACCESS.contains(op) && in.operand(0) >= paramCount) {
+        // declared locals move up by one behind the fuel parameter
+        out.u8(op.opcode()).u32(in.operand(0) + 1);
+      } else {
+        out.bytes(wasm, in.address(), end);
+      }
+      if (returns) {
+        afterCall(plan.checkAfterCalls());
       }
       if (Opcodes.OPENS_CONSTRUCT.contains(op)) {
         depth++;
@@ -183,13 +207,28 @@ final class FunctionMeterer {
     }
   }
 
-  /** The callee consumed fuel from the global: pick it up and trap if it ran out. */
-  private void afterCall() {
-    out.u8(GLOBAL_GET).u32(fuelGlobal);
-
+  /** Pushes the remaining fuel as the last argument of a callee that takes it. */
+  private void pushFuel() {
     if (mode == Mode.LOCAL) {
-      out.u8(LOCAL_TEE).u32(fuelLocal);
+      out.u8(LOCAL_GET).u32(fuelLocal);
+    } else {
+      out.u8(GLOBAL_GET).u32(fuelGlobal);
     }
-    trapIfNegative(false);
+  }
+
+  /** The callee left the remaining fuel in the global: pick it up and trap if it ran out. */
+  private void afterCall(boolean check) {
+    if (mode == Mode.LOCAL) {
+      out.u8(GLOBAL_GET).u32(fuelGlobal);
+      if (check) {
+        out.u8(LOCAL_TEE).u32(fuelLocal);
+        trapIfNegative(false);
+      } else {
+        out.u8(LOCAL_SET).u32(fuelLocal);
+      }
+    } else if (check) {
+      out.u8(GLOBAL_GET).u32(fuelGlobal);
+      trapIfNegative(false);
+    }
   }
 }

@@ -28,6 +28,10 @@ final class Opcodes {
   static final Set<OpCode> TAIL_CALLS =
       EnumSet.of(OpCode.RETURN_CALL, OpCode.RETURN_CALL_INDIRECT, OpCode.RETURN_CALL_REF);
 
+  /** Instructions whose immediate is a local index. */
+  static final Set<OpCode> LOCAL_ACCESS =
+      EnumSet.of(OpCode.LOCAL_GET, OpCode.LOCAL_SET, OpCode.LOCAL_TEE);
+
   /** Instructions that open a construct closed by {@code end}. */
   static final Set<OpCode> OPENS_CONSTRUCT =
       EnumSet.of(OpCode.BLOCK, OpCode.LOOP, OpCode.IF, OpCode.TRY_TABLE);

@@ -7,6 +7,8 @@ import java.util.List;
 final class Sections {
 
   static final int CUSTOM = 0;
+  static final int TYPE = 1;
+  static final int FUNCTION = 3;
   static final int GLOBAL = 6;
   static final int EXPORT = 7;
   static final int CODE = 10;

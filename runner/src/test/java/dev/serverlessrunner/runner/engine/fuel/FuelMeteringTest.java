@@ -2,6 +2,7 @@ package dev.serverlessrunner.runner.engine.fuel;
 
 import static dev.serverlessrunner.runner.engine.fuel.TinyModule.I32;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.dylibso.chicory.runtime.GlobalInstance;
@@ -126,6 +127,100 @@ class FuelMeteringTest {
 
     assertThatThrownBy(() -> instance.export("f").apply()).isInstanceOf(TrapException.class);
     assertThat(Engine.fuel(instance)).isNegative();
+  }
+
+  @ParameterizedTest
+  @EnumSource(Engine.class)
+  void internalCalleeWithParamsAndLocalsComputesTheSameResult(Engine engine) {
+    TinyModule m = new TinyModule();
+    int tf = m.type(NONE, new int[] {I32});
+    int tg = m.type(new int[] {I32, I32}, new int[] {I32});
+    m.function(tf, 0x41, 10, 0x41, 3, 0x10, 1, 0x0B).exportFunction("f", 0); // g(10, 3)
+    // g: local.get 0; local.get 1; i32.sub; local.set 2; local.get 2; end
+    m.function(tg, new int[] {I32}, 0x20, 0, 0x20, 1, 0x6B, 0x21, 2, 0x20, 2, 0x0B);
+
+    Instance instance = engine.instantiate(meter(m), NO_IMPORTS, BUDGET);
+
+    assertThat(instance.export("f").apply()[0]).isEqualTo(7);
+    assertThat(BUDGET - Engine.fuel(instance)).isEqualTo(4 + 6);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Engine.class)
+  void functionReachedThroughATableKeepsItsSignature(Engine engine) {
+    TinyModule m = new TinyModule();
+    int t = m.type(NONE, new int[] {I32});
+    m.function(t, 0x41, 0, 0x11, t, 0, 0x0B).exportFunction("f", 0); // call_indirect table[0]
+    m.function(t, 0x41, 7, 0x0B).table(1);
+
+    Instance instance = engine.instantiate(meter(m), NO_IMPORTS, BUDGET);
+
+    assertThat(instance.export("f").apply()[0]).isEqualTo(7);
+    assertThat(BUDGET - Engine.fuel(instance)).isEqualTo(3 + 2);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Engine.class)
+  void oversizedFunctionIsChargedItsWholeLoopBodyPerIteration(Engine engine) {
+    TinyModule m = new TinyModule();
+    int t = m.type(new int[] {I32}, NONE);
+    // loop; local.get 0; i32.const 1; i32.sub; local.tee 0; if; nop; end; local.get 0; br_if 0;
+    // end; end — the if is skipped in the last iteration
+    m.function(
+        t, 0x03, 0x40, 0x20, 0, 0x41, 1, 0x6B, 0x22, 0, 0x04, 0x40, 0x01, 0x0B, 0x20, 0, 0x0D, 0,
+        0x0B, 0x0B);
+    m.exportFunction("f", 0);
+    byte[] wasm = m.build();
+    MeteredModule coarse = FuelMetering.instrument(wasm, 0);
+    MeteredModule exact = FuelMetering.instrument(wasm);
+
+    Instance coarseRun = engine.instantiate(coarse.bytes(), NO_IMPORTS, BUDGET);
+    coarseRun.export("f").apply(10);
+    Instance exactRun = engine.instantiate(exact.bytes(), NO_IMPORTS, BUDGET);
+    exactRun.export("f").apply(10);
+
+    assertThat(coarse.coarselyMeteredFunctions()).isEqualTo(1);
+    assertThat(exact.coarselyMeteredFunctions()).isZero();
+    assertThat(BUDGET - Engine.fuel(coarseRun)).isEqualTo(9 * 10 + 3);
+    assertThat(BUDGET - Engine.fuel(exactRun)).isEqualTo(9 * 10 + 1);
+  }
+
+  @Test
+  void callDenseBodyJustUnderTheThresholdStillCompilesWhenMeteredPerBlock() {
+    MeteredModule metered =
+        FuelMetering.instrument(callDenseModule(FuelMetering.COARSE_BODY_BYTES));
+
+    assertThat(metered.coarselyMeteredFunctions()).isZero();
+    assertThatCode(() -> Engine.COMPILER.instantiate(metered.bytes(), NO_IMPORTS, BUDGET))
+        .doesNotThrowAnyException();
+  }
+
+  @Test
+  void callDenseBodyOverTheThresholdIsMeteredCoarselyAndCompiles() {
+    MeteredModule metered =
+        FuelMetering.instrument(callDenseModule(3 * FuelMetering.COARSE_BODY_BYTES));
+
+    assertThat(metered.coarselyMeteredFunctions()).isEqualTo(1);
+    assertThatCode(() -> Engine.COMPILER.instantiate(metered.bytes(), NO_IMPORTS, BUDGET))
+        .doesNotThrowAnyException();
+  }
+
+  /**
+   * The worst case measured for code growth: a call every 6 bytes ({@code local.get 0; call 1;
+   * local.set 0}), each call gaining a write-back, a reload and a check.
+   */
+  private static byte[] callDenseModule(int maxBodyBytes) {
+    TinyModule m = new TinyModule();
+    int t = m.type(new int[] {I32}, new int[] {I32});
+    int reps = (maxBodyBytes - 16) / 6;
+    int[] code = new int[reps * 6 + 3];
+    for (int r = 0; r < reps; r++) {
+      System.arraycopy(new int[] {0x20, 0, 0x10, 1, 0x21, 0}, 0, code, r * 6, 6);
+    }
+    code[reps * 6] = 0x20;
+    code[reps * 6 + 2] = 0x0B;
+    m.function(t, code).function(t, 0x20, 0, 0x0B).exportFunction("f", 0);
+    return m.build();
   }
 
   @Test

@@ -20,6 +20,7 @@ final class TinyModule {
   private final List<byte[]> customs = new ArrayList<>();
   private Integer start;
   private boolean memory;
+  private int[] tableElements;
 
   /** Adds a function type and returns its index. */
   int type(int[] params, int[] results) {
@@ -80,6 +81,12 @@ final class TinyModule {
     return this;
   }
 
+  /** A funcref table holding exactly these functions, from index 0. */
+  TinyModule table(int... functions) {
+    tableElements = functions;
+    return this;
+  }
+
   TinyModule memory() {
     memory = true;
     return this;
@@ -104,6 +111,9 @@ final class TinyModule {
       functionTypes.forEach(f::u32);
       m.section(3, f.toArray());
     }
+    if (tableElements != null) {
+      m.section(4, new Bytes().u32(1).u8(0x70).u8(0x00).u32(tableElements.length).toArray());
+    }
     if (memory) {
       m.section(5, new Bytes().u32(1).u8(0x00).u32(1).toArray());
     }
@@ -111,6 +121,13 @@ final class TinyModule {
     vectorSection(m, 7, exports);
     if (start != null) {
       m.section(8, new Bytes().u32(start).toArray());
+    }
+    if (tableElements != null) {
+      Bytes e = new Bytes().u32(1).u8(0x00).u8(0x41).u8(0x00).u8(0x0B).u32(tableElements.length);
+      for (int f : tableElements) {
+        e.u32(f);
+      }
+      m.section(9, e.toArray());
     }
     for (byte[] custom : customs) {
       m.section(0, custom);
