@@ -6,7 +6,10 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.DependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.workflow.Condition;
 
-/** Activation condition of the HPA: the pool asks for autoscaling. */
+/**
+ * Reconcile precondition of the HPA: the pool asks for autoscaling. A precondition rather than an
+ * activation condition, because only an unmet precondition makes JOSDK delete an existing HPA.
+ */
 public class AutoscalingEnabled implements Condition<HorizontalPodAutoscaler, RunnerPool> {
 
   @Override

@@ -12,11 +12,12 @@ import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import jakarta.inject.Inject;
 
 /**
  * autoscaling/v2 HorizontalPodAutoscaler of the runner Deployment; exists only while the pool sets
- * spec.autoscaling (see {@link AutoscalingEnabled}).
+ * spec.autoscaling (see {@link AutoscalingEnabled}), deleted when it is removed.
  */
 @KubernetesDependent(informer = @Informer(labelSelector = PoolNames.MANAGED_SELECTOR))
 public class RunnerHpaDependent
@@ -49,6 +50,15 @@ public class RunnerHpaDependent
         .withMetrics(metric(autoscaling))
         .endSpec()
         .build();
+  }
+
+  /**
+   * The HPA's identity without computing desired(), which needs spec.autoscaling: JOSDK asks for it
+   * to find the HPA to delete once autoscaling has been removed.
+   */
+  @Override
+  protected ResourceID targetSecondaryResourceID(RunnerPool pool, Context<RunnerPool> context) {
+    return new ResourceID(PoolNames.childName(pool), pool.getMetadata().getNamespace());
   }
 
   private MetricSpec metric(Autoscaling autoscaling) {

@@ -6,6 +6,7 @@ import dev.serverlessrunner.crd.pool.RunnerPool;
 import dev.serverlessrunner.crd.pool.RunnerPoolStatus;
 import dev.serverlessrunner.operator.status.Conditions;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -22,7 +23,11 @@ import java.util.List;
 import java.util.Set;
 
 /** Keeps a pool's runner Deployment, Service, HPA, PDB and RBAC as its spec says. */
-@ControllerConfiguration(name = RunnerPoolReconciler.NAME)
+// Resource versions are not compared: with comparison on, a spec change that lands just before
+// our own status patch was dropped as stale, and the children never followed it.
+@ControllerConfiguration(
+    name = RunnerPoolReconciler.NAME,
+    informer = @Informer(comparableResourceVersions = false))
 @Workflow(
     dependents = {
       @Dependent(name = "service-account", type = RunnerServiceAccountDependent.class),
@@ -33,7 +38,7 @@ import java.util.Set;
       @Dependent(
           name = "hpa",
           type = RunnerHpaDependent.class,
-          activationCondition = AutoscalingEnabled.class),
+          reconcilePrecondition = AutoscalingEnabled.class),
       @Dependent(name = "pdb", type = RunnerPdbDependent.class)
     })
 public class RunnerPoolReconciler implements Reconciler<RunnerPool> {

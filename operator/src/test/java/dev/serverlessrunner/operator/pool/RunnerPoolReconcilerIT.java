@@ -1,0 +1,249 @@
+package dev.serverlessrunner.operator.pool;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.serverlessrunner.crd.pool.RunnerPool;
+import dev.serverlessrunner.operator.TestPools;
+import dev.serverlessrunner.operator.status.Conditions;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@WithKubernetesTestServer(crud = true)
+@QuarkusTest
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class RunnerPoolReconcilerIT {
+  private static final Duration WAIT = Duration.ofSeconds(30);
+
+  @Inject KubernetesClient client;
+
+  private RunnerPool create(RunnerPool pool) {
+    pool.getMetadata().setGeneration(null);
+    return client.resource(pool).create();
+  }
+
+  private <T extends HasMetadata> T child(Class<T> type, String pool) {
+    return client
+        .resources(type)
+        .inNamespace(client.getNamespace())
+        .withName(pool + "-runner")
+        .get();
+  }
+
+  private <T extends HasMetadata> T awaitChild(Class<T> type, String pool) {
+    return await().atMost(WAIT).until(() -> child(type, pool), c -> c != null);
+  }
+
+  private RunnerPool pool(String name) {
+    return client
+        .resources(RunnerPool.class)
+        .inNamespace(client.getNamespace())
+        .withName(name)
+        .get();
+  }
+
+  @Test
+  void createdPoolGetsEveryChildOwnedByIt() {
+    RunnerPool pool = create(TestPools.fixed(client.getNamespace(), "alpha", 2));
+
+    for (Class<? extends HasMetadata> type :
+        List.of(
+            ServiceAccount.class,
+            Role.class,
+            RoleBinding.class,
+            Deployment.class,
+            Service.class,
+            PodDisruptionBudget.class)) {
+      HasMetadata child = awaitChild(type, "alpha");
+      assertThat(child.getMetadata().getOwnerReferences())
+          .as("owner of %s", type.getSimpleName())
+          .singleElement()
+          .satisfies(
+              (OwnerReference o) -> {
+                assertThat(o.getKind()).isEqualTo("RunnerPool");
+                assertThat(o.getName()).isEqualTo("alpha");
+                assertThat(o.getUid()).isEqualTo(pool.getMetadata().getUid());
+              });
+    }
+    assertThat(child(Deployment.class, "alpha").getSpec().getReplicas()).isEqualTo(2);
+    assertThat(child(HorizontalPodAutoscaler.class, "alpha")).isNull();
+  }
+
+  @Test
+  void autoscaledPoolGetsAnHpaAndADeploymentWithoutReplicas() {
+    create(TestPools.autoscaled(client.getNamespace(), "beta", 2, 32));
+
+    HorizontalPodAutoscaler hpa = awaitChild(HorizontalPodAutoscaler.class, "beta");
+    assertThat(hpa.getSpec().getMaxReplicas()).isEqualTo(32);
+    assertThat(hpa.getMetadata().getOwnerReferences())
+        .extracting(o -> o.getName())
+        .containsExactly("beta");
+    assertThat(awaitChild(Deployment.class, "beta").getSpec().getReplicas()).isNull();
+  }
+
+  @Test
+  void specChangesReachTheChildren() {
+    create(TestPools.fixed(client.getNamespace(), "gamma", 1));
+    awaitChild(Deployment.class, "gamma");
+
+    patchPool("gamma", "{\"spec\":{\"replicas\":3,\"image\":\"registry.local/runner:next\"}}");
+
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              Deployment d = child(Deployment.class, "gamma");
+              assertThat(d.getSpec().getReplicas()).isEqualTo(3);
+              assertThat(d.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+                  .isEqualTo("registry.local/runner:next");
+            });
+  }
+
+  @Test
+  void turningAutoscalingOnAndOffCreatesAndDeletesTheHpa() {
+    create(TestPools.fixed(client.getNamespace(), "delta", 1));
+    awaitChild(Deployment.class, "delta");
+
+    patchPool(
+        "delta",
+        "{\"spec\":{\"replicas\":null,"
+            + "\"autoscaling\":{\"maxReplicas\":8,\"targetCPUUtilization\":70}}}");
+    awaitChild(HorizontalPodAutoscaler.class, "delta");
+
+    patchPool("delta", "{\"spec\":{\"autoscaling\":null,\"replicas\":2}}");
+    await().atMost(WAIT).until(() -> child(HorizontalPodAutoscaler.class, "delta") == null);
+    await()
+        .atMost(WAIT)
+        .until(
+            () -> child(Deployment.class, "delta").getSpec().getReplicas(),
+            r -> r != null && r == 2);
+  }
+
+  @Test
+  void handEditedDeploymentIsRestored() {
+    create(TestPools.fixed(client.getNamespace(), "epsilon", 1));
+    awaitChild(Deployment.class, "epsilon");
+
+    client
+        .apps()
+        .deployments()
+        .inNamespace(client.getNamespace())
+        .withName("epsilon-runner")
+        .edit(
+            d -> {
+              d.getSpec().getTemplate().getSpec().getContainers().get(0).setImage("evil:latest");
+              return d;
+            });
+
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                child(Deployment.class, "epsilon")
+                    .getSpec()
+                    .getTemplate()
+                    .getSpec()
+                    .getContainers()
+                    .get(0)
+                    .getImage(),
+            image -> image.equals("ghcr.io/serverlessrunner/runner:0.1.0"));
+  }
+
+  @Test
+  void deploymentStatusFlowsIntoThePoolStatus() {
+    create(TestPools.fixed(client.getNamespace(), "zeta", 2));
+    Deployment deployment = awaitChild(Deployment.class, "zeta");
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () ->
+                assertThat(pool("zeta").getStatus())
+                    .satisfies(s -> assertThat(s.getReadyReplicas()).isZero()));
+
+    deployment.setStatus(
+        new DeploymentStatusBuilder().withReplicas(2).withReadyReplicas(2).build());
+    client.resource(deployment).updateStatus();
+
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              RunnerPool pool = pool("zeta");
+              assertThat(pool.getStatus().getReplicas()).isEqualTo(2);
+              assertThat(pool.getStatus().getReadyReplicas()).isEqualTo(2);
+              assertThat(pool.getStatus().getObservedGeneration())
+                  .isEqualTo(pool.getMetadata().getGeneration());
+              assertThat(pool.getStatus().getSelector())
+                  .isEqualTo("app.kubernetes.io/name=runner,serverlessrunner.dev/pool=zeta");
+              assertThat(Conditions.isTrue(pool.getStatus().getConditions(), "Ready")).isTrue();
+            });
+  }
+
+  @Test
+  void settledPoolAndDeploymentAreNotRewritten() {
+    create(TestPools.fixed(client.getNamespace(), "eta", 1));
+    awaitChild(Deployment.class, "eta");
+    await()
+        .atMost(WAIT)
+        .until(() -> pool("eta").getStatus(), s -> s != null && s.getSelector() != null);
+    String poolVersion = pool("eta").getMetadata().getResourceVersion();
+    String deploymentVersion = child(Deployment.class, "eta").getMetadata().getResourceVersion();
+
+    await()
+        .during(Duration.ofSeconds(3))
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(
+            () -> {
+              assertThat(pool("eta").getMetadata().getResourceVersion()).isEqualTo(poolVersion);
+              assertThat(child(Deployment.class, "eta").getMetadata().getResourceVersion())
+                  .isEqualTo(deploymentVersion);
+            });
+  }
+
+  @Test
+  void scaleSubresourceSetsTheDeploymentReplicas() {
+    create(TestPools.fixed(client.getNamespace(), "theta", 1));
+    awaitChild(Deployment.class, "theta");
+
+    client
+        .resources(RunnerPool.class)
+        .inNamespace(client.getNamespace())
+        .withName("theta")
+        .scale(4);
+
+    await()
+        .atMost(WAIT)
+        .until(() -> child(Deployment.class, "theta").getSpec().getReplicas(), r -> r == 4);
+  }
+
+  /**
+   * A JSON merge patch without resourceVersion, like kubectl patch --type=merge, so it cannot
+   * conflict with the operator's concurrent status writes.
+   */
+  private void patchPool(String name, String mergePatch) {
+    client
+        .resources(RunnerPool.class)
+        .inNamespace(client.getNamespace())
+        .withName(name)
+        .patch(PatchContext.of(PatchType.JSON_MERGE), mergePatch);
+  }
+}
