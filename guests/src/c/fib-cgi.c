@@ -18,7 +18,10 @@ static void respond(int status, const char *body_prefix) {
 
 int main(void) {
   uint64_t n;
-  switch (query_uint("n", MAX_N, &n)) {
+  enum query_result found = query_uint("n", MAX_N, &n);
+  // "number" is what the reference system's fibonacci function reads: accept it too.
+  if (found == QUERY_MISSING) found = query_uint("number", MAX_N, &n);
+  switch (found) {
     case QUERY_OK: {
       uint64_t result = fib((uint32_t)n);
       respond(200, "");
