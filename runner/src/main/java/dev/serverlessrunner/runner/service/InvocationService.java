@@ -8,6 +8,7 @@ import dev.serverlessrunner.runner.recording.ExecutionRecord;
 import dev.serverlessrunner.runner.recording.ExecutionRecorder;
 import dev.serverlessrunner.runner.recording.RecordSlot;
 import dev.serverlessrunner.runner.source.Durability;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
@@ -85,6 +86,7 @@ public final class InvocationService {
       return done(new InvocationReply.NotRun("Runner saturated", result.message()));
     }
     timer(function.name(), result.outcome()).record(result.durationNanos(), TimeUnit.NANOSECONDS);
+    fuel(function.name()).record(result.fuelConsumed());
     ExecutionRecord record = recordOf(slot, function, result);
     InvocationReply.Executed executed = new InvocationReply.Executed(slot.id(), function, result);
     if (function.config().durability() == Durability.SYNC) {
@@ -137,6 +139,14 @@ public final class InvocationService {
         .tag("function", function)
         .tag("outcome", outcome.name().toLowerCase(java.util.Locale.ROOT))
         .publishPercentileHistogram()
+        .register(registry);
+  }
+
+  private DistributionSummary fuel(String function) {
+    return DistributionSummary.builder("runner.invocations.fuel")
+        .description("Fuel (Wasm instructions) consumed per run")
+        .baseUnit("instructions")
+        .tag("function", function)
         .register(registry);
   }
 
