@@ -1,0 +1,61 @@
+package dev.serverlessrunner.operator;
+
+import dev.serverlessrunner.crd.function.ConfigMapSource;
+import dev.serverlessrunner.crd.function.FunctionSource;
+import dev.serverlessrunner.crd.function.WasmFunction;
+import dev.serverlessrunner.crd.function.WasmFunctionSpec;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import java.util.Base64;
+
+/** WasmFunction and module ConfigMap fixtures. */
+public final class TestFunctions {
+  /** The smallest valid module: magic number and version 1, no sections. */
+  public static final byte[] EMPTY_MODULE = {0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00};
+
+  /** Key under which fixtures store modules. */
+  public static final String KEY = "module.wasm";
+
+  private TestFunctions() {}
+
+  /** A function of the pool whose module is under {@link #KEY} of ConfigMap {@code configMap}. */
+  public static WasmFunction fromConfigMap(
+      String namespace, String name, String pool, String configMap) {
+    ConfigMapSource cm = new ConfigMapSource();
+    cm.setName(configMap);
+    cm.setKey(KEY);
+    FunctionSource source = new FunctionSource();
+    source.setConfigMap(cm);
+    WasmFunctionSpec spec = new WasmFunctionSpec();
+    spec.setPool(pool);
+    spec.setSource(source);
+    WasmFunction fn = new WasmFunction();
+    fn.setMetadata(
+        new ObjectMetaBuilder().withNamespace(namespace).withName(name).withGeneration(1L).build());
+    fn.setSpec(spec);
+    return fn;
+  }
+
+  /** A ConfigMap holding {@code bytes} under {@link #KEY} in binaryData. */
+  public static ConfigMap moduleConfigMap(String namespace, String name, byte[] bytes) {
+    return new ConfigMapBuilder()
+        .withNewMetadata()
+        .withNamespace(namespace)
+        .withName(name)
+        .endMetadata()
+        .addToBinaryData(KEY, Base64.getEncoder().encodeToString(bytes))
+        .build();
+  }
+
+  /** A valid module that differs per {@code variant} (by a custom section), so digests differ. */
+  public static byte[] moduleVariant(int variant) {
+    byte[] bytes = java.util.Arrays.copyOf(EMPTY_MODULE, EMPTY_MODULE.length + 4);
+    // A custom section: id 0, size 2, name length 1, a one-letter name that varies.
+    bytes[EMPTY_MODULE.length] = 0x00;
+    bytes[EMPTY_MODULE.length + 1] = 0x02;
+    bytes[EMPTY_MODULE.length + 2] = 0x01;
+    bytes[EMPTY_MODULE.length + 3] = (byte) ('a' + variant % 26);
+    return bytes;
+  }
+}

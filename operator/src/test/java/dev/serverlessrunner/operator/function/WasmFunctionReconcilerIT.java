@@ -1,0 +1,209 @@
+package dev.serverlessrunner.operator.function;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.serverlessrunner.crd.function.WasmFunction;
+import dev.serverlessrunner.crd.function.WasmFunctionStatus;
+import dev.serverlessrunner.crd.pool.RunnerPool;
+import dev.serverlessrunner.operator.TestFunctions;
+import dev.serverlessrunner.operator.TestPools;
+import dev.serverlessrunner.operator.status.Conditions;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@WithKubernetesTestServer(crud = true)
+@QuarkusTest
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class WasmFunctionReconcilerIT {
+  private static final Duration WAIT = Duration.ofSeconds(30);
+
+  @Inject KubernetesClient client;
+
+  private String ns() {
+    return client.getNamespace();
+  }
+
+  private void createPool(String name) {
+    RunnerPool pool = TestPools.fixed(ns(), name, 1);
+    pool.getMetadata().setGeneration(null);
+    client.resource(pool).create();
+  }
+
+  private void createFunction(String name, String pool, String configMap) {
+    WasmFunction fn = TestFunctions.fromConfigMap(ns(), name, pool, configMap);
+    fn.getMetadata().setGeneration(null);
+    client.resource(fn).create();
+  }
+
+  private void createConfigMap(String name, byte[] bytes) {
+    client.resource(TestFunctions.moduleConfigMap(ns(), name, bytes)).create();
+  }
+
+  private WasmFunctionStatus status(String name) {
+    WasmFunction fn = client.resources(WasmFunction.class).inNamespace(ns()).withName(name).get();
+    return fn == null ? null : fn.getStatus();
+  }
+
+  private Condition awaitCondition(String fn, String type, String status, String reason) {
+    return await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                status(fn) == null
+                    ? null
+                    : Conditions.find(status(fn).getConditions(), type).orElse(null),
+            c -> c != null && c.getStatus().equals(status) && c.getReason().equals(reason));
+  }
+
+  @Test
+  void validConfigMapModuleMakesTheFunctionReadyWithItsDigest() {
+    createPool("pool-a");
+    createConfigMap("mod-a", TestFunctions.EMPTY_MODULE);
+    createFunction("fn-a", "pool-a", "mod-a");
+
+    awaitCondition("fn-a", "Ready", "True", FunctionStatusAggregator.READY);
+    WasmFunctionStatus status = status("fn-a");
+    assertThat(status.getDigest()).isEqualTo(Digests.sha256(TestFunctions.EMPTY_MODULE));
+    assertThat(status.getSizeBytes()).isEqualTo(8L);
+    assertThat(Conditions.isTrue(status.getConditions(), "SourceResolved")).isTrue();
+    assertThat(status.getObservedGeneration()).isEqualTo(1L);
+  }
+
+  @Test
+  void missingConfigMapIsAConditionAndCreatingItMakesTheFunctionReady() {
+    createPool("pool-b");
+    createFunction("fn-b", "pool-b", "mod-b");
+
+    Condition missing =
+        awaitCondition(
+            "fn-b", "SourceResolved", "False", ConfigMapModuleResolver.CONFIG_MAP_NOT_FOUND);
+    assertThat(missing.getMessage()).contains("kubectl create configmap mod-b");
+    awaitCondition("fn-b", "Ready", "False", FunctionStatusAggregator.SOURCE_NOT_RESOLVED);
+
+    createConfigMap("mod-b", TestFunctions.EMPTY_MODULE);
+
+    awaitCondition("fn-b", "Ready", "True", FunctionStatusAggregator.READY);
+  }
+
+  @Test
+  void userErrorRecordsOneWarningEventOnTheFunction() {
+    createPool("pool-c");
+    createFunction("fn-c", "pool-c", "mod-c");
+
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () ->
+                assertThat(client.v1().events().inNamespace(ns()).list().getItems())
+                    .filteredOn(e -> e.getInvolvedObject().getName().equals("fn-c"))
+                    .singleElement()
+                    .satisfies(
+                        (Event e) -> {
+                          assertThat(e.getType()).isEqualTo("Warning");
+                          assertThat(e.getReason())
+                              .isEqualTo(ConfigMapModuleResolver.CONFIG_MAP_NOT_FOUND);
+                          assertThat(e.getInvolvedObject().getKind()).isEqualTo("WasmFunction");
+                        }));
+  }
+
+  @Test
+  void bytesThatAreNotWasmAreRefused() {
+    createPool("pool-d");
+    createConfigMap("mod-d", "#!/bin/sh\necho hi\n".getBytes(StandardCharsets.UTF_8));
+    createFunction("fn-d", "pool-d", "mod-d");
+
+    awaitCondition("fn-d", "SourceResolved", "False", ConfigMapModuleResolver.NOT_WASM);
+    assertThat(status("fn-d").getDigest()).isNull();
+  }
+
+  @Test
+  void missingPoolIsAConditionAndCreatingItMakesTheFunctionReady() {
+    createConfigMap("mod-e", TestFunctions.EMPTY_MODULE);
+    createFunction("fn-e", "pool-e", "mod-e");
+
+    Condition notReady =
+        awaitCondition("fn-e", "Ready", "False", FunctionStatusAggregator.POOL_NOT_FOUND);
+    assertThat(notReady.getMessage()).contains("pool-e");
+
+    createPool("pool-e");
+
+    awaitCondition("fn-e", "Ready", "True", FunctionStatusAggregator.READY);
+  }
+
+  @Test
+  void changedConfigMapGivesANewDigest() {
+    createPool("pool-f");
+    createConfigMap("mod-f", TestFunctions.moduleVariant(1));
+    createFunction("fn-f", "pool-f", "mod-f");
+    awaitCondition("fn-f", "Ready", "True", FunctionStatusAggregator.READY);
+
+    client
+        .resource(TestFunctions.moduleConfigMap(ns(), "mod-f", TestFunctions.moduleVariant(2)))
+        .update();
+
+    await()
+        .atMost(WAIT)
+        .until(
+            () -> status("fn-f").getDigest(),
+            d -> d.equals(Digests.sha256(TestFunctions.moduleVariant(2))));
+  }
+
+  @Test
+  void readyFunctionIsCountedByItsPool() {
+    createPool("pool-g");
+    createConfigMap("mod-g", TestFunctions.EMPTY_MODULE);
+    createFunction("fn-g", "pool-g", "mod-g");
+
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                client
+                    .resources(RunnerPool.class)
+                    .inNamespace(ns())
+                    .withName("pool-g")
+                    .get()
+                    .getStatus(),
+            s -> s != null && s.getFunctionsReady() != null && s.getFunctionsReady() == 1);
+  }
+
+  @Test
+  void settledFunctionIsNotRewritten() {
+    createPool("pool-h");
+    createConfigMap("mod-h", TestFunctions.EMPTY_MODULE);
+    createFunction("fn-h", "pool-h", "mod-h");
+    awaitCondition("fn-h", "Ready", "True", FunctionStatusAggregator.READY);
+    String version =
+        client
+            .resources(WasmFunction.class)
+            .inNamespace(ns())
+            .withName("fn-h")
+            .get()
+            .getMetadata()
+            .getResourceVersion();
+
+    await()
+        .during(Duration.ofSeconds(3))
+        .atMost(Duration.ofSeconds(5))
+        .until(
+            () ->
+                client
+                    .resources(WasmFunction.class)
+                    .inNamespace(ns())
+                    .withName("fn-h")
+                    .get()
+                    .getMetadata()
+                    .getResourceVersion(),
+            version::equals);
+  }
+}
