@@ -1,6 +1,5 @@
 package dev.serverlessrunner.runner.engine.sandbox;
 
-import com.dylibso.chicory.runtime.ByteArrayMemory;
 import com.dylibso.chicory.runtime.ChicoryInterruptedException;
 import com.dylibso.chicory.runtime.HostFunction;
 import com.dylibso.chicory.runtime.ImportValues;
@@ -58,18 +57,21 @@ public final class Sandbox {
     }
     long duration = System.nanoTime() - started;
     Ending ending = run.ending(deadline);
-    return new ExecutionResult(
-        ending.outcome(),
-        ending.exitCode(),
-        stdout.toByteArray(),
-        stdout.truncated(),
-        stderr.toByteArray(),
-        stderr.truncated(),
-        duration,
-        run.fuelConsumed(),
-        run.pages(),
-        ending.message(),
-        module.digest());
+    ExecutionResult result =
+        new ExecutionResult(
+            ending.outcome(),
+            ending.exitCode(),
+            stdout.toByteArray(),
+            stdout.truncated(),
+            stderr.toByteArray(),
+            stderr.truncated(),
+            duration,
+            run.fuelConsumed(),
+            run.pages(),
+            ending.message(),
+            module.digest());
+    run.recycleMemory();
+    return result;
   }
 
   private WasiPreview1 wasi(Invocation invocation, BoundedOutput stdout, BoundedOutput stderr) {
@@ -109,6 +111,7 @@ public final class Sandbox {
   private static final class Run {
     private final LoadedModule module;
     private final Limits limits;
+    private final MemoryLimits memoryLimits;
     private Instance instance;
     private int exitCode = -1;
     private Throwable failure;
@@ -116,6 +119,14 @@ public final class Sandbox {
     Run(LoadedModule module, Limits limits) {
       this.module = module;
       this.limits = limits;
+      this.memoryLimits = new MemoryLimits(module.initialPages(), cap());
+    }
+
+    /** Hands the memory to the next run on this thread; the instance must not run again. */
+    void recycleMemory() {
+      if (instance != null) {
+        MemoryRecycler.current().recycle(instance.memory(), memoryLimits);
+      }
     }
 
     void execute(ImportValues imports) {
@@ -143,14 +154,12 @@ public final class Sandbox {
     }
 
     private Instance instantiate(ImportValues imports) {
-      int cap = limits.memoryPages();
-      int maximum = Math.min(module.declaredMaxPages().orElse(cap), cap);
       Instance.Builder builder =
           Instance.builder(module.module())
               .withImportValues(imports)
-              .withMemoryFactory(ByteArrayMemory::new)
+              .withMemoryFactory(MemoryRecycler.current()::take)
               // Replaces the module's declared limits: clamped to its own maximum and the cap.
-              .withMemoryLimits(new MemoryLimits(module.initialPages(), maximum))
+              .withMemoryLimits(memoryLimits)
               .withStart(false);
       if (module.compiled()) {
         builder.withMachineFactory(module.machineFactory());
