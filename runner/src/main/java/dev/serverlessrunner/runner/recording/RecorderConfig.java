@@ -22,7 +22,7 @@ import java.util.Objects;
  * @param retryBackoffMax the longest retry delay (default 5 s)
  * @param connectTimeout TCP connect and pool acquire timeout (default 5 s)
  * @param probeInterval how often an idle shard is pinged to keep reachability fresh (default 2 s)
- * @param socketTimeout a connection that receives nothing for this long is closed (default 30 s): a
+ * @param writeTimeout a connection that receives nothing for this long is closed (default 30 s): a
  *     batch stuck on a peer that vanished without a reset (a network partition, a frozen host) then
  *     fails and is retried instead of holding its in-flight place forever. Must exceed the longest
  *     legitimate batch insert
@@ -37,7 +37,7 @@ public record RecorderConfig(
     Duration retryBackoffMax,
     Duration connectTimeout,
     Duration probeInterval,
-    Duration socketTimeout) {
+    Duration writeTimeout) {
 
   public static final int DEFAULT_MAX_ROWS = 500;
   public static final Duration DEFAULT_FLUSH_INTERVAL = Duration.ofMillis(50);
@@ -47,7 +47,7 @@ public record RecorderConfig(
   public static final Duration DEFAULT_RETRY_BACKOFF_MAX = Duration.ofSeconds(5);
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
   public static final Duration DEFAULT_PROBE_INTERVAL = Duration.ofSeconds(2);
-  public static final Duration DEFAULT_SOCKET_TIMEOUT = Duration.ofSeconds(30);
+  public static final Duration DEFAULT_WRITE_TIMEOUT = Duration.ofSeconds(30);
 
   public RecorderConfig {
     shards = List.copyOf(Objects.requireNonNull(shards, "shards"));
@@ -65,7 +65,7 @@ public record RecorderConfig(
     requirePositive("retryBackoffMax", retryBackoffMax);
     requirePositive("connectTimeout", connectTimeout);
     requirePositive("probeInterval", probeInterval);
-    requirePositive("socketTimeout", socketTimeout);
+    requirePositive("writeTimeout", writeTimeout);
     if (retryBackoffMax.compareTo(retryBackoffMin) < 0) {
       throw new IllegalArgumentException("retryBackoffMax must be >= retryBackoffMin");
     }
@@ -100,7 +100,7 @@ public record RecorderConfig(
     private Duration retryBackoffMax = DEFAULT_RETRY_BACKOFF_MAX;
     private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
     private Duration probeInterval = DEFAULT_PROBE_INTERVAL;
-    private Duration socketTimeout = DEFAULT_SOCKET_TIMEOUT;
+    private Duration writeTimeout = DEFAULT_WRITE_TIMEOUT;
 
     private Builder() {}
 
@@ -154,8 +154,8 @@ public record RecorderConfig(
       return this;
     }
 
-    public Builder socketTimeout(Duration socketTimeout) {
-      this.socketTimeout = socketTimeout;
+    public Builder writeTimeout(Duration writeTimeout) {
+      this.writeTimeout = writeTimeout;
       return this;
     }
 
@@ -170,7 +170,7 @@ public record RecorderConfig(
           retryBackoffMax,
           connectTimeout,
           probeInterval,
-          socketTimeout);
+          writeTimeout);
     }
   }
 }

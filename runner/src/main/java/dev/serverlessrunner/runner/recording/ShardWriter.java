@@ -7,6 +7,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.RowSet;
@@ -21,6 +22,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.logging.Logger;
@@ -53,6 +55,9 @@ final class ShardWriter {
     int attempt;
     long retryTimer = -1;
 
+    /** Which write attempt a result belongs to: results of timed-out attempts are ignored. */
+    int generation;
+
     Batch(List<Pending> items) {
       this.items = items;
       this.parameters =
@@ -64,7 +69,10 @@ final class ShardWriter {
   private final RecorderConfig config;
   private final Vertx vertx;
   private final Context context;
-  private final Pool pool;
+
+  /** Replaced (context only) when a write times out; read by {@link #findById} on any thread. */
+  private volatile Pool pool;
+
   private final Backoff backoff;
   private final ShardMetrics metrics;
 
@@ -82,6 +90,7 @@ final class ShardWriter {
   private boolean stopped;
   private boolean flushDue;
   private boolean probing;
+  private int probeGeneration;
   private int inFlight;
   private int migrationAttempt;
   private long lastSuccessNanos;
@@ -112,14 +121,14 @@ final class ShardWriter {
             // One statement per connection, so maxInFlight batches keep that many backends busy
             // instead of queueing behind each other on one pipelined connection.
             .setPipeliningLimit(1)
-            .setConnectTimeout(timeoutMillis)
-            .setIdleTimeout((int) Math.min(Integer.MAX_VALUE, config.socketTimeout().toMillis()))
-            .setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
+            .setConnectTimeout(timeoutMillis);
     PoolOptions poolOptions =
         new PoolOptions()
             .setName("records-" + shard.name())
             // One connection per in-flight batch plus one for reads and probes.
             .setMaxSize(config.maxInFlight() + 1)
+            // Vert.x 4.5 logs a harmless "Result is already complete" when an acquire fails before
+            // this timeout (vertx-sql-client#1706); the failure itself reaches us correctly.
             .setConnectionTimeout(timeoutMillis)
             .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS);
     return PgBuilder.pool().with(poolOptions).connectingTo(connect).using(vertx).build();
@@ -249,7 +258,7 @@ final class ShardWriter {
   }
 
   private List<Pending> takeBatch() {
-    List<Pending> items = new ArrayList<>(Math.min(queued.get(), config.maxRows()));
+    List<Pending> items = new ArrayList<>(Math.clamp(queued.get(), 0, config.maxRows()));
     Pending next;
     while (items.size() < config.maxRows() && (next = queue.poll()) != null) {
       items.add(next);
@@ -260,9 +269,42 @@ final class ShardWriter {
 
   private void write(Batch batch) {
     long start = System.nanoTime();
+    int generation = ++batch.generation;
+    long deadline =
+        vertx.setTimer(
+            config.writeTimeout().toMillis(),
+            id -> {
+              if (batch.generation == generation) {
+                batch.generation++;
+                resetConnections("a batch insert");
+                failed(batch, new TimeoutException("no answer within " + config.writeTimeout()));
+              }
+            });
     pool.preparedQuery(ExecutionsTable.INSERT_BATCH)
         .execute(batch.parameters)
-        .onComplete(result -> onContext(() -> written(batch, result, start)));
+        .onComplete(
+            result ->
+                onContext(
+                    () -> {
+                      if (batch.generation == generation) {
+                        vertx.cancelTimer(deadline);
+                        written(batch, result, start);
+                      }
+                    }));
+  }
+
+  /**
+   * Closes every connection of the shard and starts a fresh pool: a connection that stopped
+   * answering cannot be cancelled otherwise. Writes still in flight on the old pool fail and are
+   * retried; ON CONFLICT makes a retry of one that did commit harmless.
+   */
+  private void resetConnections(String what) {
+    LOG.warnf(
+        "Execution record shard '%s' did not answer %s within %s; resetting its connections",
+        name(), what, config.writeTimeout());
+    Pool stale = pool;
+    pool = createPool(shard, config, vertx);
+    stale.close();
   }
 
   private void written(
@@ -283,16 +325,27 @@ final class ShardWriter {
       flush();
       return;
     }
+    failed(batch, result.cause());
+  }
+
+  private void failed(Batch batch, Throwable cause) {
     if (stopped) {
       inFlight--;
       abandon(batch);
       return;
     }
     // Any failure is retried: a constraint error cannot happen (ON CONFLICT DO NOTHING, text
-    // sanitised, nulls only where allowed), so what is left is the shard or the network.
+    // sanitised, nulls only where allowed), so what is left is the shard or the network. Should
+    // the server still refuse the rows, say so at every attempt: that needs an operator.
     batch.attempt++;
     metrics.retries.increment();
-    markDown(result.cause(), batch.items.size());
+    if (cause instanceof PgException refused) {
+      LOG.errorf(
+          "Execution record shard '%s' refused a batch of %d records (SQLSTATE %s, attempt %d):"
+              + " %s; the records are kept and retried",
+          name(), batch.items.size(), refused.getSqlState(), batch.attempt, refused.getMessage());
+    }
+    markDown(cause, batch.items.size());
     long delay = backoff.delayMillis(batch.attempt);
     waitingForRetry.add(batch);
     batch.retryTimer = vertx.setTimer(delay, id -> retry(batch));
@@ -341,12 +394,28 @@ final class ShardWriter {
       return;
     }
     probing = true;
+    int generation = ++probeGeneration;
+    long deadline =
+        vertx.setTimer(
+            config.writeTimeout().toMillis(),
+            id -> {
+              if (probeGeneration == generation) {
+                probeGeneration++;
+                probing = false;
+                resetConnections("a probe");
+                markDown(new TimeoutException("probe unanswered"), 0);
+              }
+            });
     pool.query(PROBE)
         .execute()
         .onComplete(
             result ->
                 onContext(
                     () -> {
+                      if (probeGeneration != generation) {
+                        return;
+                      }
+                      vertx.cancelTimer(deadline);
                       probing = false;
                       if (result.succeeded()) {
                         markUp(System.nanoTime());

@@ -205,13 +205,13 @@ class ShardOutageTest {
 
   @Test
   void batchStuckOnAFrozenShardTimesOutAndIsRetried() {
-    start(b -> b.socketTimeout(Duration.ofSeconds(1)));
+    start(b -> b.writeTimeout(Duration.ofSeconds(1)));
     recorder.ready().toCompletableFuture().join();
     List<UUID> ids;
     clusters.freeze(0);
     try {
       ids = submit(recorder, 300);
-      // Without the socket timeout the batch would wait on the silent connection for good.
+      // Without the write timeout the batch would wait on the silent connection for good.
       await()
           .atMost(Duration.ofSeconds(15))
           .until(
