@@ -28,6 +28,23 @@ public interface RunnerConfig {
   /** Where execution records go. */
   Recording recording();
 
+  /** Endpoints that exist only for benchmarks (bench/README.md); off in production. */
+  Benchmark benchmark();
+
+  /** Benchmark-only endpoints. */
+  interface Benchmark {
+    /**
+     * Adds {@code GET /bench/ping} (the HTTP ceiling of this process) and {@code
+     * /bench/naive/{name}} (compile per request, synchronous single-row insert: the naive
+     * baseline).
+     */
+    @WithDefault("false")
+    boolean enabled();
+  }
+
+  /** Runner pods: the functions of one RunnerPool, from the Kubernetes API. */
+  Kubernetes kubernetes();
+
   /** Function sources. */
   interface Functions {
     /**
@@ -44,6 +61,31 @@ public interface RunnerConfig {
     /** Largest module accepted from any source, in bytes. */
     @WithDefault("52428800")
     long maxModuleBytes();
+  }
+
+  /**
+   * The Kubernetes function source. The operator sets {@code RUNNER_KUBERNETES_POOL} and {@code
+   * RUNNER_KUBERNETES_NAMESPACE} on runner pods; without a pool the runner serves {@code
+   * runner.functions.dir}.
+   */
+  interface Kubernetes {
+    /** The RunnerPool whose WasmFunctions this runner serves; set, it selects this source. */
+    Optional<String> pool();
+
+    /** Namespace of the pool and its functions; default: the Kubernetes client's namespace. */
+    Optional<String> namespace();
+
+    /** How long startup waits for the pool's functions before the runner reports ready anyway. */
+    @WithDefault("60s")
+    Duration preloadTimeout();
+
+    /** First delay before a module that could not be fetched (API or registry down) is retried. */
+    @WithDefault("1s")
+    Duration retryMin();
+
+    /** Longest delay between such retries. */
+    @WithDefault("60s")
+    Duration retryMax();
   }
 
   /** Guest execution. */

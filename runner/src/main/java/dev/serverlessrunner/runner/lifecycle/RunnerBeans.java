@@ -11,12 +11,16 @@ import dev.serverlessrunner.runner.recording.RecorderConfig;
 import dev.serverlessrunner.runner.service.FunctionRegistry;
 import dev.serverlessrunner.runner.service.InvocationService;
 import dev.serverlessrunner.runner.source.FunctionSource;
+import dev.serverlessrunner.runner.source.kubernetes.KubernetesSources;
 import dev.serverlessrunner.runner.source.local.DirectoryFunctionSource;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
+import java.util.function.Supplier;
 
 /**
  * Builds the runner's parts from {@link RunnerConfig}; {@link RunnerLifecycle} starts and stops
@@ -35,7 +39,15 @@ public class RunnerBeans {
 
   @Produces
   @Singleton
-  Engine engine(RunnerConfig config, Limits defaults, MeterRegistry registry) {
+  ModulePolicy modulePolicy(RunnerConfig config, Limits defaults) {
+    return ModulePolicy.DEFAULTS
+        .withMaxMemoryPages((int) (defaults.memoryBytes() / Limits.PAGE_SIZE))
+        .withMaxModuleBytes((int) Math.min(Integer.MAX_VALUE, config.functions().maxModuleBytes()));
+  }
+
+  @Produces
+  @Singleton
+  Engine engine(RunnerConfig config, Limits defaults, ModulePolicy policy, MeterRegistry registry) {
     RunnerConfig.Execution e = config.execution();
     int threads = e.threads().orElse(Runtime.getRuntime().availableProcessors());
     HeapBudget.requireFits(threads, defaults.memoryBytes(), Runtime.getRuntime().maxMemory());
@@ -44,11 +56,6 @@ public class RunnerBeans {
             .withThreads(threads)
             .withStackSizeBytes(e.threadStackBytes())
             .withQueueCapacity(e.queueCapacity());
-    ModulePolicy policy =
-        ModulePolicy.DEFAULTS
-            .withMaxMemoryPages((int) (defaults.memoryBytes() / Limits.PAGE_SIZE))
-            .withMaxModuleBytes(
-                (int) Math.min(Integer.MAX_VALUE, config.functions().maxModuleBytes()));
     return new Engine(EngineOptions.defaults().withPool(pool).withPolicy(policy), registry);
   }
 
@@ -86,7 +93,18 @@ public class RunnerBeans {
 
   @Produces
   @Singleton
-  FunctionSource source(RunnerConfig config) {
+  FunctionSource source(RunnerConfig config, Instance<KubernetesClient> kubernetes) {
+    return selectSource(config, kubernetes::get);
+  }
+
+  /**
+   * Runner pods (a pool is configured) read the Kubernetes API; a standalone runner reads a
+   * directory and never creates a Kubernetes client.
+   */
+  static FunctionSource selectSource(RunnerConfig config, Supplier<KubernetesClient> kubernetes) {
+    if (config.kubernetes().pool().isPresent()) {
+      return KubernetesSources.create(config, kubernetes.get());
+    }
     RunnerConfig.Functions f = config.functions();
     return new DirectoryFunctionSource(f.dir(), f.scanInterval(), f.maxModuleBytes());
   }

@@ -73,7 +73,9 @@ public final class FunctionRegistry implements FunctionSource.Listener {
               ? defaultMaxRequestBytes
               : config.limits().maxRequestBytes();
       ServedFunction previous =
-          served.put(name, new ServedFunction(name, module, config, limits, maxRequest));
+          served.put(
+              name,
+              new ServedFunction(name, module, definition.module(), config, limits, maxRequest));
       problems.remove(name);
       if (previous == null || !previous.module().digest().equals(module.digest())) {
         LOG.infof(

@@ -9,4 +9,9 @@ import dev.serverlessrunner.runner.source.FunctionConfig;
  * swapped as one value so a request never pairs a new module with old settings.
  */
 public record ServedFunction(
-    String name, LoadedModule module, FunctionConfig config, Limits limits, long maxRequestBytes) {}
+    String name,
+    LoadedModule module,
+    byte[] moduleBytes,
+    FunctionConfig config,
+    Limits limits,
+    long maxRequestBytes) {}
