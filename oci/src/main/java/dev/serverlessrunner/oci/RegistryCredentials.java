@@ -1,0 +1,135 @@
+package dev.serverlessrunner.oci;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Iterator;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Credentials for one registry: anonymous, or a user name and password (also used as the basic
+ * credentials sent to a bearer-token realm).
+ *
+ * @param username user name, or {@code null} when anonymous
+ * @param password password or access token, or {@code null} when anonymous
+ */
+public record RegistryCredentials(String username, String password) {
+
+  private static final RegistryCredentials ANONYMOUS = new RegistryCredentials(null, null);
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Set<String> DOCKER_HUB_ALIASES =
+      Set.of(OciReference.DOCKER_HUB_REGISTRY, "index.docker.io", "docker.io");
+
+  public RegistryCredentials {
+    if ((username == null) != (password == null)) {
+      throw new IllegalArgumentException("give both a user name and a password, or neither");
+    }
+  }
+
+  /** No credentials: only public repositories are readable. */
+  public static RegistryCredentials anonymous() {
+    return ANONYMOUS;
+  }
+
+  /** A user name and password (or token). */
+  public static RegistryCredentials basic(String username, String password) {
+    return new RegistryCredentials(
+        Objects.requireNonNull(username, "username"), Objects.requireNonNull(password, "password"));
+  }
+
+  /**
+   * The credentials for {@code registry} (host and optional port, as in {@link
+   * OciReference#registry()}) in a Docker config: a Kubernetes {@code .dockerconfigjson} Secret, a
+   * {@code ~/.docker/config.json}, or the legacy {@code .dockercfg} map without {@code auths}. Keys
+   * match with or without scheme and path; Docker Hub's aliases match each other. Returns {@link
+   * #anonymous()} when no entry matches, as a kubelet would pull without a secret.
+   */
+  public static RegistryCredentials fromDockerConfigJson(byte[] json, String registry) {
+    JsonNode root;
+    try {
+      root = JSON.readTree(json);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("not a valid Docker config JSON: " + e.getMessage(), e);
+    }
+    if (root == null || !root.isObject()) {
+      throw new IllegalArgumentException("not a valid Docker config JSON: expected an object");
+    }
+    JsonNode auths = root.has("auths") ? root.get("auths") : root;
+    if (!auths.isObject()) {
+      throw new IllegalArgumentException("not a valid Docker config JSON: 'auths' is no object");
+    }
+    Set<String> wanted = aliases(registry);
+    for (Iterator<Map.Entry<String, JsonNode>> it = auths.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> entry = it.next();
+      if (wanted.contains(normalizeKey(entry.getKey()))) {
+        return fromEntry(entry.getKey(), entry.getValue());
+      }
+    }
+    return ANONYMOUS;
+  }
+
+  public boolean isAnonymous() {
+    return username == null;
+  }
+
+  /** The {@code Authorization} header value for HTTP basic authentication. */
+  String basicHeader() {
+    if (isAnonymous()) {
+      throw new IllegalStateException("anonymous credentials have no basic header");
+    }
+    String pair = username + ":" + password;
+    return "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8));
+  }
+
+  @Override
+  public String toString() {
+    return isAnonymous() ? "anonymous" : "user '" + username + "' (password hidden)";
+  }
+
+  private static RegistryCredentials fromEntry(String key, JsonNode entry) {
+    JsonNode auth = entry.get("auth");
+    if (auth != null && auth.isTextual() && !auth.asText().isEmpty()) {
+      String pair;
+      try {
+        pair = new String(Base64.getDecoder().decode(auth.asText()), StandardCharsets.UTF_8);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(
+            "Docker config entry '" + key + "': 'auth' is not base64", e);
+      }
+      int colon = pair.indexOf(':');
+      if (colon < 0) {
+        throw new IllegalArgumentException(
+            "Docker config entry '" + key + "': 'auth' must decode to user:password");
+      }
+      return basic(pair.substring(0, colon), pair.substring(colon + 1));
+    }
+    JsonNode user = entry.get("username");
+    JsonNode password = entry.get("password");
+    if (user != null && password != null && user.isTextual() && password.isTextual()) {
+      return basic(user.asText(), password.asText());
+    }
+    throw new IllegalArgumentException(
+        "Docker config entry '" + key + "' has neither 'auth' nor 'username' and 'password'");
+  }
+
+  private static Set<String> aliases(String registry) {
+    String normalized = normalizeKey(registry);
+    return DOCKER_HUB_ALIASES.contains(normalized) ? DOCKER_HUB_ALIASES : Set.of(normalized);
+  }
+
+  /** {@code https://Host:5000/v1/} → {@code host:5000}. */
+  private static String normalizeKey(String key) {
+    String k = key.strip().toLowerCase(Locale.ROOT);
+    int scheme = k.indexOf("://");
+    if (scheme >= 0) {
+      k = k.substring(scheme + 3);
+    }
+    int slash = k.indexOf('/');
+    return slash >= 0 ? k.substring(0, slash) : k;
+  }
+}
