@@ -5,6 +5,7 @@ import com.dylibso.chicory.runtime.Machine;
 import com.dylibso.chicory.wasm.WasmModule;
 import java.util.Objects;
 import java.util.OptionalInt;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -24,6 +25,7 @@ import java.util.function.Function;
  * @param interpretedFunctions functions too large for a JVM method, left to the interpreter
  * @param coarselyMeteredFunctions functions metered per loop only, to keep them compilable
  * @param loadNanos time spent validating, metering and compiling
+ * @param wasiImports names of the WASI functions the module imports
  */
 public record LoadedModule(
     String digest,
@@ -37,7 +39,8 @@ public record LoadedModule(
     int initialPages,
     int interpretedFunctions,
     int coarselyMeteredFunctions,
-    long loadNanos) {
+    long loadNanos,
+    Set<String> wasiImports) {
 
   /** Estimated metaspace of one compiled module's classes (measured ≈150 KiB). */
   public static final int COMPILED_CODE_WEIGHT = 150 << 10;
@@ -47,6 +50,7 @@ public record LoadedModule(
     Objects.requireNonNull(module, "module");
     Objects.requireNonNull(startFunction, "startFunction");
     Objects.requireNonNull(declaredMaxPages, "declaredMaxPages");
+    wasiImports = Set.copyOf(wasiImports);
   }
 
   /** Whether the module runs compiled (the production mode). */

@@ -121,7 +121,8 @@ public final class ModuleLoader {
         memory.initialPages(),
         interpreted.size(),
         metered.coarselyMeteredFunctions(),
-        System.nanoTime() - started);
+        System.nanoTime() - started,
+        wasiImports(module));
   }
 
   private static WasmModule parse(String digest, byte[] wasm) {
@@ -140,6 +141,14 @@ public final class ModuleLoader {
               + e.getMessage(),
           e);
     }
+  }
+
+  private static Set<String> wasiImports(WasmModule module) {
+    Set<String> names = new HashSet<>();
+    for (int i = 0; i < module.importSection().importCount(); i++) {
+      names.add(module.importSection().getImport(i).name());
+    }
+    return names;
   }
 
   private static MeteredModule meter(String digest, byte[] wasm) {

@@ -2,6 +2,7 @@ package dev.serverlessrunner.runner.engine.sandbox;
 
 import com.dylibso.chicory.runtime.ChicoryInterruptedException;
 import com.dylibso.chicory.runtime.HostFunction;
+import com.dylibso.chicory.runtime.ImportFunction;
 import com.dylibso.chicory.runtime.ImportValues;
 import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.wasi.WasiExitException;
@@ -53,7 +54,7 @@ public final class Sandbox {
     long started = System.nanoTime();
     Run run = new Run(module, limits);
     try (WasiPreview1 wasi = wasi(invocation, stdout, stderr)) {
-      run.execute(imports(wasi, new GuestStdio(invocation.stdin(), stdout, stderr)));
+      run.execute(imports(module, wasi, new GuestStdio(invocation.stdin(), stdout, stderr)));
     }
     long duration = System.nanoTime() - started;
     Ending ending = run.ending(deadline);
@@ -92,16 +93,24 @@ public final class Sandbox {
         .build();
   }
 
-  private static ImportValues imports(WasiPreview1 wasi, GuestStdio stdio) {
-    HostFunction[] functions = wasi.toHostFunctions();
-    List<HostFunction> kept = new ArrayList<>(functions.length);
-    for (HostFunction function : functions) {
-      if (!REPLACED.contains(function.name())) {
+  /**
+   * Only the functions the module imports: Chicory matches imports against every function given,
+   * and a C guest uses a handful of WASI's 46.
+   */
+  private static ImportValues imports(LoadedModule module, WasiPreview1 wasi, GuestStdio stdio) {
+    Set<String> wanted = module.wasiImports();
+    List<ImportFunction> kept = new ArrayList<>(wanted.size());
+    for (HostFunction function : wasi.toHostFunctions()) {
+      if (wanted.contains(function.name()) && !REPLACED.contains(function.name())) {
         kept.add(function);
       }
     }
-    kept.addAll(stdio.hostFunctions());
-    return ImportValues.builder().withFunctions(List.copyOf(kept)).build();
+    for (HostFunction function : stdio.hostFunctions()) {
+      if (wanted.contains(function.name())) {
+        kept.add(function);
+      }
+    }
+    return ImportValues.builder().withFunctions(kept).build();
   }
 
   /** How a run ended, before it is turned into a result. */
