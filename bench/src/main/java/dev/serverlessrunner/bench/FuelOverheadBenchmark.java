@@ -1,0 +1,102 @@
+package dev.serverlessrunner.bench;
+
+import com.dylibso.chicory.compiler.InterpreterFallback;
+import com.dylibso.chicory.compiler.MachineFactoryCompiler;
+import com.dylibso.chicory.runtime.ByteArrayMemory;
+import com.dylibso.chicory.runtime.ImportValues;
+import com.dylibso.chicory.runtime.Instance;
+import com.dylibso.chicory.runtime.Machine;
+import com.dylibso.chicory.wasi.WasiExitException;
+import com.dylibso.chicory.wasi.WasiOptions;
+import com.dylibso.chicory.wasi.WasiPreview1;
+import com.dylibso.chicory.wasm.Parser;
+import com.dylibso.chicory.wasm.WasmModule;
+import dev.serverlessrunner.guests.Guests;
+import dev.serverlessrunner.runner.engine.fuel.FuelMetering;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+
+/**
+ * Cost of fuel metering on compiled guests: the same guest run metered and unmetered, a fresh WASI
+ * context and instance per invocation, on a module compiled once ({@code MachineFactoryCompiler}).
+ * {@code sha256-loop} is loop-bound (target ≤ +10 %), {@code fib} with n=25 is call-bound (target ≤
+ * 1.5×).
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.SampleTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+public class FuelOverheadBenchmark {
+
+  private static final long BUDGET = Long.MAX_VALUE / 2;
+
+  @Param({"sha256-loop", "fib"})
+  public String guest;
+
+  @Param({"false", "true"})
+  public boolean metered;
+
+  private WasmModule module;
+  private Function<Instance, Machine> machines;
+  private String query;
+
+  @Setup(Level.Trial)
+  public void compile() {
+    byte[] wasm = Guests.bytes(guest);
+    module = Parser.parse(metered ? FuelMetering.instrument(wasm).bytes() : wasm);
+    machines =
+        MachineFactoryCompiler.builder(module)
+            .withInterpreterFallback(InterpreterFallback.FAIL)
+            .compile();
+    query = guest.equals("fib") ? "n=25" : "n=1000";
+    String out = new String(run(), StandardCharsets.UTF_8);
+    if (out.isBlank()) {
+      throw new IllegalStateException(guest + " printed nothing");
+    }
+  }
+
+  @Benchmark
+  public byte[] run() {
+    ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+    WasiOptions options =
+        WasiOptions.builder()
+            .withStdin(new ByteArrayInputStream(new byte[0]), false)
+            .withStdout(stdout, false)
+            .withStderr(new ByteArrayOutputStream(), false)
+            .withArguments(List.of(guest))
+            .withEnvironment("QUERY_STRING", query)
+            .build();
+    try (WasiPreview1 wasi = WasiPreview1.builder().withOptions(options).build()) {
+      Instance instance =
+          Instance.builder(module)
+              .withMachineFactory(machines)
+              .withMemoryFactory(ByteArrayMemory::new)
+              .withImportValues(ImportValues.builder().addFunction(wasi.toHostFunctions()).build())
+              .withStart(false)
+              .build();
+      if (metered) {
+        instance.exports().global(FuelMetering.FUEL_GLOBAL).setValue(BUDGET);
+      }
+      try {
+        instance.export("_start").apply();
+      } catch (WasiExitException e) {
+        if (e.exitCode() != 0) {
+          throw e;
+        }
+      }
+    }
+    return stdout.toByteArray();
+  }
+}
