@@ -1,0 +1,428 @@
+package dev.serverlessrunner.runner.source.kubernetes;
+
+import dev.serverlessrunner.crd.function.WasmFunction;
+import dev.serverlessrunner.crd.function.WasmFunctionStatus;
+import dev.serverlessrunner.runner.source.FunctionConfig;
+import dev.serverlessrunner.runner.source.FunctionDefinition;
+import dev.serverlessrunner.runner.source.FunctionNames;
+import dev.serverlessrunner.runner.source.FunctionSource;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fabric8.kubernetes.client.informers.cache.Cache;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import org.jboss.logging.Logger;
+
+/**
+ * Runner pods: serves the WasmFunctions of one RunnerPool. Follows the operator's resolution: a
+ * function is served once its {@code status.digest} is set, with bytes fetched from its ConfigMap
+ * (or registry) and verified against that digest, so a runner never serves bytes the operator did
+ * not resolve. A new digest or spec is loaded in the background; a version that cannot be fetched
+ * or verified is reported and the previous one keeps serving.
+ *
+ * <p>Informers only queue function names; fetching, verifying and the listener calls (which
+ * compile) run on this source's own thread, one function at a time.
+ */
+public final class KubernetesFunctionSource implements FunctionSource {
+
+  private static final Logger LOG = Logger.getLogger(KubernetesFunctionSource.class);
+  private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+  private static final ModuleFetcher OCI_NOT_SUPPORTED =
+      (fn, digest) -> {
+        throw new ModuleUnusableException("OCI sources are not supported by this runner build yet");
+      };
+
+  private final KubernetesClient client;
+  private final KubernetesSourceOptions options;
+  private final ModuleFetcher configMapFetcher;
+  private final ModuleFetcher ociFetcher;
+  private final ScheduledThreadPoolExecutor worker;
+
+  /** Names waiting for the worker; a name is queued at most once. */
+  private final Set<String> queued = ConcurrentHashMap.newKeySet();
+
+  /** Functions present at start that are not loaded yet. */
+  private final Set<String> preloading = ConcurrentHashMap.newKeySet();
+
+  private final CompletableFuture<Void> preloaded = new CompletableFuture<>();
+
+  // Confined to the worker thread.
+  private final Map<String, Version> served = new HashMap<>();
+  private final Map<String, Version> unusable = new HashMap<>();
+  private final Map<String, Integer> failedAttempts = new HashMap<>();
+  private final Set<String> reported = new HashSet<>();
+
+  private volatile SharedIndexInformer<WasmFunction> functions;
+  private volatile SharedIndexInformer<ConfigMap> configMaps;
+  private volatile Listener listener;
+  private volatile boolean closed;
+
+  /** A source for {@code options.pool()} whose OCI functions are reported as unsupported. */
+  public KubernetesFunctionSource(KubernetesClient client, KubernetesSourceOptions options) {
+    this(client, options, OCI_NOT_SUPPORTED);
+  }
+
+  KubernetesFunctionSource(
+      KubernetesClient client, KubernetesSourceOptions options, ModuleFetcher ociFetcher) {
+    this.client = Objects.requireNonNull(client, "client");
+    this.options = Objects.requireNonNull(options, "options");
+    this.ociFetcher = Objects.requireNonNull(ociFetcher, "ociFetcher");
+    this.configMapFetcher =
+        new ConfigMapModuleFetcher(
+            this::cachedConfigMap,
+            name -> client.configMaps().inNamespace(options.namespace()).withName(name).get(),
+            options.maxModuleBytes());
+    this.worker =
+        new ScheduledThreadPoolExecutor(
+            1, r -> Thread.ofPlatform().daemon().name("kubernetes-function-source").unstarted(r));
+    worker.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+  }
+
+  @Override
+  public void start(Listener listener) {
+    synchronized (this) {
+      if (this.listener != null) {
+        throw new IllegalStateException("already started");
+      }
+      this.listener = Objects.requireNonNull(listener, "listener");
+    }
+    long started = System.nanoTime();
+    long deadline = started + options.preloadTimeout().toNanos();
+    String namespace = options.namespace();
+    configMaps = client.configMaps().inNamespace(namespace).runnableInformer(0);
+    configMaps.addEventHandler(handler(cm -> submit(() -> configMapChanged(name(cm)))));
+    functions = client.resources(WasmFunction.class).inNamespace(namespace).runnableInformer(0);
+    functions.addEventHandler(handler(fn -> enqueue(name(fn))));
+    // ConfigMaps first: a function fetched before their cache is filled would look unusable.
+    awaitStarted(configMaps, "ConfigMaps", deadline);
+    awaitStarted(functions, "WasmFunctions", deadline);
+    submit(this::beginPreload);
+    awaitPreload(deadline, started);
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    if (functions != null) {
+      functions.stop();
+    }
+    if (configMaps != null) {
+      configMaps.stop();
+    }
+    worker.shutdown();
+    try {
+      if (!worker.awaitTermination(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+        LOG.warnf("function source still loading a module %s after close", CLOSE_TIMEOUT);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void awaitStarted(SharedIndexInformer<?> informer, String what, long deadline) {
+    String where = what + " in namespace " + options.namespace();
+    try {
+      informer
+          .start()
+          .toCompletableFuture()
+          .get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+    } catch (ExecutionException e) {
+      close();
+      throw new KubernetesSourceException(
+          "cannot list "
+              + where
+              + " (are the CRDs installed and may the runner's ServiceAccount get, list and watch"
+              + " them?): "
+              + e.getCause(),
+          e.getCause());
+    } catch (TimeoutException e) {
+      close();
+      throw new KubernetesSourceException(
+          "the API server did not list " + where + " within " + options.preloadTimeout(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      close();
+      throw new KubernetesSourceException("interrupted while listing " + where, e);
+    }
+  }
+
+  private void awaitPreload(long deadline, long started) {
+    try {
+      preloaded.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      LOG.infof(
+          "pool %s/%s: initial functions loaded in %d ms",
+          options.namespace(), options.pool(), (System.nanoTime() - started) / 1_000_000);
+    } catch (TimeoutException e) {
+      LOG.warnf(
+          "pool %s/%s: still not loaded after %s, served once they load: %s",
+          options.namespace(), options.pool(), options.preloadTimeout(), new TreeSet<>(preloading));
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("the preload future never fails", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** On the worker: remembers which functions exist now, then loads them. */
+  private void beginPreload() {
+    for (WasmFunction fn : functions.getStore().list()) {
+      if (ours(fn) && digestOf(fn) != null) {
+        preloading.add(name(fn));
+      }
+    }
+    LOG.infof(
+        "pool %s/%s: loading %d resolved functions",
+        options.namespace(), options.pool(), preloading.size());
+    Set.copyOf(preloading).forEach(this::enqueue);
+    if (preloading.isEmpty()) {
+      preloaded.complete(null);
+    }
+  }
+
+  private void enqueue(String name) {
+    if (queued.add(name)) {
+      submit(() -> reconcileQueued(name));
+    }
+  }
+
+  private void submit(Runnable task) {
+    try {
+      worker.execute(task);
+    } catch (RejectedExecutionException e) {
+      if (!closed) {
+        throw e;
+      }
+    }
+  }
+
+  private void reconcileQueued(String name) {
+    queued.remove(name);
+    if (closed) {
+      return;
+    }
+    boolean settled;
+    try {
+      settled = reconcile(name);
+    } catch (RuntimeException e) {
+      // An executor would drop the exception silently; log it and try again later instead.
+      LOG.errorf(e, "function %s: unexpected failure while loading", name);
+      retryLater(name, "unexpected failure: " + e);
+      settled = false;
+    }
+    if (settled && preloading.remove(name) && preloading.isEmpty()) {
+      preloaded.complete(null);
+    }
+  }
+
+  /**
+   * Brings what the listener knows of {@code name} in line with the cluster. Returns false when a
+   * passing failure is to be retried.
+   */
+  private boolean reconcile(String name) {
+    WasmFunction fn =
+        functions.getStore().getByKey(Cache.namespaceKeyFunc(options.namespace(), name));
+    if (fn == null || !ours(fn)) {
+      forget(name);
+      return true;
+    }
+    String digest = digestOf(fn);
+    if (digest == null) {
+      // Not resolved by the operator yet (a resolved function keeps its last good digest).
+      return true;
+    }
+    Version version = new Version(digest, fn.getMetadata().getGeneration());
+    if (version.equals(served.get(name)) || version.equals(unusable.get(name))) {
+      return true;
+    }
+    if (served.containsKey(name) && statusIsStale(fn)) {
+      // The spec changed and the operator has not resolved it yet; its new status will follow.
+      return true;
+    }
+    try {
+      FunctionDefinition definition = load(name, fn, digest);
+      if (closed) {
+        return true;
+      }
+      listener.upsert(definition);
+      reported.add(name);
+      served.put(name, version);
+      unusable.remove(name);
+      failedAttempts.remove(name);
+      return true;
+    } catch (ModuleFetchException e) {
+      return switch (e) {
+        case ModuleUnusableException unusableNow -> {
+          unusable.put(name, version);
+          failedAttempts.remove(name);
+          report(name, unusableNow.getMessage());
+          yield true;
+        }
+        case ModuleUnavailableException unavailable -> {
+          retryLater(name, unavailable.getMessage());
+          yield false;
+        }
+      };
+    }
+  }
+
+  private FunctionDefinition load(String name, WasmFunction fn, String digest)
+      throws ModuleFetchException {
+    if (!FunctionNames.isValid(name)) {
+      throw new ModuleUnusableException(FunctionNames.describeInvalid(name));
+    }
+    FunctionConfig config;
+    try {
+      config = FunctionConfigs.fromSpec(fn.getSpec());
+    } catch (IllegalArgumentException e) {
+      throw new ModuleUnusableException("invalid spec: " + e.getMessage(), e);
+    }
+    FetchedModule module = fetcher(fn).fetch(fn, digest);
+    if (!module.matches(digest)) {
+      throw new ModuleUnusableException(
+          module.origin()
+              + " holds a module with digest "
+              + module.digest()
+              + ", not the resolved "
+              + digest
+              + "; waiting for the operator to resolve the new module");
+    }
+    return new FunctionDefinition(
+        name,
+        module.bytes(),
+        config,
+        "WasmFunction " + options.namespace() + "/" + name + " from " + module.origin());
+  }
+
+  private ModuleFetcher fetcher(WasmFunction fn) throws ModuleUnusableException {
+    var source = fn.getSpec().getSource();
+    if (source != null && source.getConfigMap() != null) {
+      return configMapFetcher;
+    }
+    if (source != null && source.getOci() != null) {
+      return ociFetcher;
+    }
+    throw new ModuleUnusableException("spec.source names neither a configMap nor an oci artifact");
+  }
+
+  /** On the worker: a ConfigMap changed; functions it made unusable may now load. */
+  private void configMapChanged(String configMap) {
+    if (closed || functions == null) {
+      return;
+    }
+    for (WasmFunction fn : functions.getStore().list()) {
+      var source = ours(fn) ? fn.getSpec().getSource() : null;
+      if (source != null
+          && source.getConfigMap() != null
+          && configMap.equals(source.getConfigMap().getName())) {
+        unusable.remove(name(fn));
+        enqueue(name(fn));
+      }
+    }
+  }
+
+  private void retryLater(String name, String reason) {
+    int attempt = failedAttempts.merge(name, 1, Integer::sum);
+    long delay = backoffMillis(attempt);
+    if (attempt == 1) {
+      report(name, reason + " (retrying)");
+    } else {
+      LOG.warnf(
+          "function %s: attempt %d failed, retrying in %d ms: %s", name, attempt, delay, reason);
+    }
+    try {
+      worker.schedule(() -> enqueue(name), delay, TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException e) {
+      if (!closed) {
+        throw e;
+      }
+    }
+  }
+
+  /** Doubles per attempt up to the maximum, with jitter so a pool's runners spread out. */
+  private long backoffMillis(int attempt) {
+    long min = options.retryMin().toMillis();
+    long max = options.retryMax().toMillis();
+    long cap = min;
+    for (int i = 1; i < attempt && cap < max; i++) {
+      cap = Math.min(max, cap * 2);
+    }
+    return Math.max(1, cap / 2 + ThreadLocalRandom.current().nextLong(cap - cap / 2 + 1));
+  }
+
+  private void report(String name, String reason) {
+    if (!closed) {
+      reported.add(name);
+      listener.invalid(name, reason);
+    }
+  }
+
+  private void forget(String name) {
+    served.remove(name);
+    unusable.remove(name);
+    failedAttempts.remove(name);
+    if (reported.remove(name) && !closed) {
+      listener.remove(name);
+    }
+  }
+
+  private ConfigMap cachedConfigMap(String name) {
+    return configMaps.getStore().getByKey(Cache.namespaceKeyFunc(options.namespace(), name));
+  }
+
+  private boolean ours(WasmFunction fn) {
+    return fn.getSpec() != null && options.pool().equals(fn.getSpec().getPool());
+  }
+
+  private static String digestOf(WasmFunction fn) {
+    WasmFunctionStatus status = fn.getStatus();
+    return status == null ? null : status.getDigest();
+  }
+
+  private static boolean statusIsStale(WasmFunction fn) {
+    Long observed = fn.getStatus().getObservedGeneration();
+    Long generation = fn.getMetadata().getGeneration();
+    return observed != null && generation != null && observed < generation;
+  }
+
+  private static String name(io.fabric8.kubernetes.api.model.HasMetadata resource) {
+    return resource.getMetadata().getName();
+  }
+
+  private static <T> ResourceEventHandler<T> handler(Consumer<T> changed) {
+    return new ResourceEventHandler<>() {
+      @Override
+      public void onAdd(T resource) {
+        changed.accept(resource);
+      }
+
+      @Override
+      public void onUpdate(T before, T after) {
+        changed.accept(after);
+      }
+
+      @Override
+      public void onDelete(T resource, boolean finalStateUnknown) {
+        changed.accept(resource);
+      }
+    };
+  }
+
+  /** What was loaded or refused: a resolved digest under one generation of the spec. */
+  private record Version(String digest, Long generation) {}
+}

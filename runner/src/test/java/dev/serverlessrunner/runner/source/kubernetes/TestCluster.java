@@ -1,0 +1,114 @@
+package dev.serverlessrunner.runner.source.kubernetes;
+
+import dev.serverlessrunner.crd.function.ConfigMapSource;
+import dev.serverlessrunner.crd.function.FunctionSource;
+import dev.serverlessrunner.crd.function.OciSource;
+import dev.serverlessrunner.crd.function.WasmFunction;
+import dev.serverlessrunner.crd.function.WasmFunctionSpec;
+import dev.serverlessrunner.crd.function.WasmFunctionStatus;
+import dev.serverlessrunner.runner.engine.load.ModuleDigest;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.KubernetesResourceList;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
+import io.fabric8.kubernetes.client.dsl.Resource;
+import java.util.Base64;
+import java.util.function.Consumer;
+
+/**
+ * Writes WasmFunctions and module ConfigMaps to the mock API server, as users and the operator do.
+ */
+final class TestCluster {
+
+  static final String NAMESPACE = "functions";
+  static final String KEY = "module.wasm";
+
+  private final KubernetesClient client;
+
+  TestCluster(KubernetesClient client) {
+    this.client = client;
+  }
+
+  /** Creates or replaces ConfigMap {@code name} holding {@code module} under {@link #KEY}. */
+  void moduleConfigMap(String name, byte[] module) {
+    client
+        .resource(
+            new ConfigMapBuilder()
+                .withNewMetadata()
+                .withNamespace(NAMESPACE)
+                .withName(name)
+                .endMetadata()
+                .addToBinaryData(KEY, Base64.getEncoder().encodeToString(module))
+                .build())
+        .createOr(r -> r.update());
+  }
+
+  /** Creates a function of {@code pool} whose module is in ConfigMap {@code configMap}. */
+  WasmFunction configMapFunction(
+      String name, String pool, String configMap, Consumer<WasmFunctionSpec> customize) {
+    ConfigMapSource cm = new ConfigMapSource();
+    cm.setName(configMap);
+    cm.setKey(KEY);
+    FunctionSource source = new FunctionSource();
+    source.setConfigMap(cm);
+    return create(name, pool, source, customize);
+  }
+
+  /** Creates a function of {@code pool} whose module is an OCI artifact. */
+  WasmFunction ociFunction(String name, String pool, String ref) {
+    OciSource oci = new OciSource();
+    oci.setRef(ref);
+    FunctionSource source = new FunctionSource();
+    source.setOci(oci);
+    return create(name, pool, source, spec -> {});
+  }
+
+  private WasmFunction create(
+      String name, String pool, FunctionSource source, Consumer<WasmFunctionSpec> customize) {
+    WasmFunctionSpec spec = new WasmFunctionSpec();
+    spec.setPool(pool);
+    spec.setSource(source);
+    customize.accept(spec);
+    WasmFunction fn = new WasmFunction();
+    fn.setMetadata(new ObjectMetaBuilder().withNamespace(NAMESPACE).withName(name).build());
+    fn.setSpec(spec);
+    return functions().resource(fn).create();
+  }
+
+  /** Sets the status the operator writes once it resolved the module to {@code module}'s digest. */
+  void resolve(String name, byte[] module) {
+    resolveDigest(name, ModuleDigest.of(module));
+  }
+
+  /** Sets status.digest (and observedGeneration) as the operator does. */
+  void resolveDigest(String name, String digest) {
+    WasmFunction fn = functions().withName(name).get();
+    WasmFunctionStatus status = new WasmFunctionStatus();
+    status.setObservedGeneration(fn.getMetadata().getGeneration());
+    status.setDigest(digest);
+    fn.setStatus(status);
+    functions().resource(fn).updateStatus();
+  }
+
+  /** Edits the spec of function {@code name}. */
+  void editSpec(String name, Consumer<WasmFunctionSpec> edit) {
+    functions()
+        .withName(name)
+        .edit(
+            fn -> {
+              edit.accept(fn.getSpec());
+              return fn;
+            });
+  }
+
+  void delete(String name) {
+    functions().withName(name).delete();
+  }
+
+  private NonNamespaceOperation<
+          WasmFunction, KubernetesResourceList<WasmFunction>, Resource<WasmFunction>>
+      functions() {
+    return client.resources(WasmFunction.class).inNamespace(NAMESPACE);
+  }
+}
