@@ -117,7 +117,8 @@ final class Transport implements AutoCloseable {
       return new Response(r.statusCode(), r.headers(), r.body(), r.uri());
     } catch (TimeoutException e) {
       future.cancel(true);
-      throw unreachable(request, what, "no complete answer within " + timeoutMillis + " ms", e);
+      throw unreachable(
+          request, what, "timed out: no complete answer within " + timeoutMillis + " ms", e);
     } catch (InterruptedException e) {
       future.cancel(true);
       Thread.currentThread().interrupt();
@@ -178,6 +179,7 @@ final class Transport implements AutoCloseable {
 
   @Override
   public void close() {
-    http.close();
+    // Abort what is still in flight rather than wait for a registry that may never answer.
+    http.shutdownNow();
   }
 }
