@@ -3,25 +3,33 @@ package dev.serverlessrunner.operator.function;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.serverlessrunner.crd.function.OciSource;
 import dev.serverlessrunner.crd.function.WasmFunction;
 import dev.serverlessrunner.crd.function.WasmFunctionStatus;
 import dev.serverlessrunner.crd.pool.RunnerPool;
 import dev.serverlessrunner.operator.TestFunctions;
 import dev.serverlessrunner.operator.TestPools;
+import dev.serverlessrunner.operator.function.oci.FakeRegistry;
 import dev.serverlessrunner.operator.status.Conditions;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.LocalObjectReference;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 @WithKubernetesTestServer(crud = true)
+// Not restricted to this class, so both *IT classes share one Quarkus start.
+@QuarkusTestResource(FakeRegistryResource.class)
 @QuarkusTest
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class WasmFunctionReconcilerIT {
@@ -205,5 +213,69 @@ class WasmFunctionReconcilerIT {
                     .getMetadata()
                     .getResourceVersion(),
             version::equals);
+  }
+
+  @Test
+  void ociTagResolvesThroughThePullSecretToTheWasmLayerDigest() {
+    String layer = Digests.sha256(TestFunctions.EMPTY_MODULE);
+    FakeRegistryResource.registry()
+        .put(
+            "team/hello",
+            "1.0",
+            "{\"schemaVersion\":2,\"layers\":[{\"mediaType\":\"application/wasm\","
+                + "\"digest\":\""
+                + layer
+                + "\",\"size\":8}]}");
+    String auth =
+        Base64.getEncoder()
+            .encodeToString(
+                (FakeRegistry.USER + ":" + FakeRegistry.PASSWORD).getBytes(StandardCharsets.UTF_8));
+    String dockerConfig =
+        "{\"auths\":{\""
+            + FakeRegistryResource.registry().host()
+            + "\":{\"auth\":\""
+            + auth
+            + "\"}}}";
+    client
+        .resource(
+            new SecretBuilder()
+                .withNewMetadata()
+                .withName("pull-i")
+                .withNamespace(ns())
+                .endMetadata()
+                .withType("kubernetes.io/dockerconfigjson")
+                .addToData(
+                    ".dockerconfigjson",
+                    Base64.getEncoder()
+                        .encodeToString(dockerConfig.getBytes(StandardCharsets.UTF_8)))
+                .build())
+        .create();
+    createPool("pool-i");
+    WasmFunction fn = TestFunctions.fromConfigMap(ns(), "fn-i", "pool-i", "unused");
+    fn.getMetadata().setGeneration(null);
+    OciSource oci = new OciSource();
+    oci.setRef(FakeRegistryResource.registry().host() + "/team/hello:1.0");
+    oci.setPullSecretRef(new LocalObjectReference("pull-i"));
+    fn.getSpec().getSource().setConfigMap(null);
+    fn.getSpec().getSource().setOci(oci);
+    client.resource(fn).create();
+
+    awaitCondition("fn-i", "Ready", "True", FunctionStatusAggregator.READY);
+    assertThat(status("fn-i").getDigest()).isEqualTo(layer);
+    assertThat(status("fn-i").getSizeBytes()).isEqualTo(8L);
+  }
+
+  @Test
+  void ociReferenceWithoutPullSecretIsUnauthorized() {
+    createPool("pool-j");
+    WasmFunction fn = TestFunctions.fromConfigMap(ns(), "fn-j", "pool-j", "unused");
+    fn.getMetadata().setGeneration(null);
+    OciSource oci = new OciSource();
+    oci.setRef(FakeRegistryResource.registry().host() + "/team/hello:1.0");
+    fn.getSpec().getSource().setConfigMap(null);
+    fn.getSpec().getSource().setOci(oci);
+    client.resource(fn).create();
+
+    awaitCondition("fn-j", "SourceResolved", "False", "RegistryUnauthorized");
   }
 }

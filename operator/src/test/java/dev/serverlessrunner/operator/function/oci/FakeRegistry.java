@@ -14,15 +14,15 @@ import java.util.concurrent.ConcurrentHashMap;
  * A loopback HTTP server speaking the parts of the distribution API v2 the operator uses: manifests
  * behind a bearer-token challenge whose token service wants basic credentials.
  */
-final class FakeRegistry implements AutoCloseable {
-  static final String USER = "robot";
-  static final String PASSWORD = "s3cret";
+public final class FakeRegistry implements AutoCloseable {
+  public static final String USER = "robot";
+  public static final String PASSWORD = "s3cret";
   static final String TOKEN = "t0ken";
 
   private final HttpServer server;
   private final Map<String, String> manifests = new ConcurrentHashMap<>();
 
-  FakeRegistry() throws IOException {
+  public FakeRegistry() throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     server.createContext("/token", this::token);
     server.createContext("/v2/", this::manifest);
@@ -30,12 +30,12 @@ final class FakeRegistry implements AutoCloseable {
   }
 
   /** host:port of the registry. */
-  String host() {
+  public String host() {
     return "127.0.0.1:" + server.getAddress().getPort();
   }
 
   /** Serves {@code manifestJson} at {@code /v2/<repository>/manifests/<reference>}. */
-  void put(String repository, String reference, String manifestJson) {
+  public void put(String repository, String reference, String manifestJson) {
     manifests.put("/v2/" + repository + "/manifests/" + reference, manifestJson);
   }
 
