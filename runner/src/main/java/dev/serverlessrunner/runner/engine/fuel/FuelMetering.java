@@ -39,7 +39,9 @@ import java.util.List;
  * straight-line code only, so the overrun is bounded by the longest loop-free, call-free path
  * through one function body (plus that of a leaf function it called). After a trap of another kind
  * (e.g. out-of-bounds memory) the global may miss the fuel consumed since the trapping function
- * last called or returned.
+ * last called or returned; likewise a Wasm exception unwinding through a function drops what that
+ * function consumed since its last call (functions containing {@code try_table} keep the count in
+ * the global and lose nothing).
  *
  * <p><b>Speed.</b> Inside a function the count lives in an {@code i64} local; the global is read at
  * entry and after calls and written before calls, exits and traps. Functions reached only by direct
