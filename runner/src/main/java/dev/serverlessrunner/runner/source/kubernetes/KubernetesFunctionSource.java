@@ -94,6 +94,11 @@ public final class KubernetesFunctionSource implements FunctionSource {
     worker.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
   }
 
+  /** The settings this source runs with. */
+  public KubernetesSourceOptions options() {
+    return options;
+  }
+
   @Override
   public void start(Listener listener) {
     synchronized (this) {
