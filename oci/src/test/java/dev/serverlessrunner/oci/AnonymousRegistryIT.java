@@ -171,6 +171,20 @@ class AnonymousRegistryIT {
   }
 
   @Test
+  void blobStreamLongerThanTheLimitIsTooLarge() {
+    PushResult pushed =
+        client.pushWasm(registry.reference("fn/big-blob:v1"), Guests.bytes("fib"), ANONYMOUS);
+
+    try (RegistryClient small =
+        new RegistryClient(RegistryClientOptions.builder().maxBlobBytes(1024).build())) {
+      assertThatThrownBy(() -> small.pullBlob(pushed.reference(), pushed.moduleDigest(), ANONYMOUS))
+          .isInstanceOfSatisfying(
+              OciException.class, e -> assertThat(e.kind()).isEqualTo(OciException.Kind.TOO_LARGE))
+          .hasMessageContaining(pushed.moduleDigest());
+    }
+  }
+
+  @Test
   void pullBlobVerifiesAndReturnsTheModule() {
     byte[] module = Guests.bytes("trap");
     PushResult pushed = client.pushWasm(registry.reference("fn/blob:v1"), module, ANONYMOUS);
