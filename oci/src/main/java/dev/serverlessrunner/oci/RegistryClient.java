@@ -100,8 +100,11 @@ public final class RegistryClient implements AutoCloseable {
     return new ManifestDescriptor(ref, digest, body.length, manifest);
   }
 
-  /** The Wasm module {@code ref} names: manifest (or index entry) → its single Wasm layer. */
-  public WasmArtifact pullWasm(OciReference ref, RegistryCredentials creds) {
+  /**
+   * The Wasm module {@code ref} names, from its manifest (or index entry) alone: digests and size,
+   * for a caller that records them before (or instead of) downloading the module.
+   */
+  public ResolvedWasm resolveWasm(OciReference ref, RegistryCredentials creds) {
     ManifestDescriptor resolved = resolve(ref, creds);
     if (resolved.manifest().isIndex()) {
       Descriptor entry = WasmLayers.selectFromIndex(resolved);
@@ -117,13 +120,24 @@ public final class RegistryClient implements AutoCloseable {
               + " bytes, more than the limit of "
               + options.maxBlobBytes());
     }
-    byte[] wasm = blob(ref, layer.digest(), layer.size(), creds);
+    return new ResolvedWasm(
+        resolved.pinned(), resolved.digest(), layer.digest(), layer.size(), layer.mediaType());
+  }
+
+  /** The Wasm module {@code ref} names: manifest (or index entry) → its single Wasm layer. */
+  public WasmArtifact pullWasm(OciReference ref, RegistryCredentials creds) {
+    ResolvedWasm resolved = resolveWasm(ref, creds);
+    byte[] wasm = blob(ref, resolved.moduleDigest(), resolved.moduleSize(), creds);
     if (!WasmArtifactLayout.isWasmModule(wasm)) {
       throw new OciException(
           OciException.Kind.UNSUPPORTED_ARTIFACT,
-          ref + ": the layer " + layer.digest() + " is not a Wasm module (no \\0asm header)");
+          ref
+              + ": the layer "
+              + resolved.moduleDigest()
+              + " is not a Wasm module (no \\0asm header)");
     }
-    return new WasmArtifact(wasm, layer.digest(), resolved.digest(), layer.mediaType());
+    return new WasmArtifact(
+        wasm, resolved.moduleDigest(), resolved.manifestDigest(), resolved.layerMediaType());
   }
 
   /**

@@ -80,6 +80,21 @@ class AnonymousRegistryIT {
   }
 
   @Test
+  void resolveWasmGivesTheModuleDigestAndSizeWithoutDownloadingIt() {
+    byte[] module = Guests.bytes("sha256-loop");
+    PushResult pushed = client.pushWasm(registry.reference("fn/meta:v1"), module, ANONYMOUS);
+    long blobGets = registry.countRequests("GET /v2/fn/meta/blobs/");
+
+    ResolvedWasm resolved = client.resolveWasm(registry.reference("fn/meta:v1"), ANONYMOUS);
+
+    assertThat(resolved.moduleDigest()).isEqualTo(Digests.sha256(module));
+    assertThat(resolved.moduleSize()).isEqualTo(module.length);
+    assertThat(resolved.manifestDigest()).isEqualTo(pushed.manifestDigest());
+    assertThat(resolved.reference()).isEqualTo(pushed.reference());
+    assertThat(registry.countRequests("GET /v2/fn/meta/blobs/")).isEqualTo(blobGets);
+  }
+
+  @Test
   void pushingTheSameModuleTwiceGivesTheSameManifestDigest() {
     byte[] echo = Guests.bytes("echo");
     PushResult first = client.pushWasm(registry.reference("fn/echo:a"), echo, ANONYMOUS);
