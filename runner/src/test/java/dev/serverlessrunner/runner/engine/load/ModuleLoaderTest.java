@@ -6,6 +6,9 @@ import static org.assertj.core.api.InstanceOfAssertFactories.list;
 
 import dev.serverlessrunner.guests.Guests;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -95,6 +98,24 @@ class ModuleLoaderTest {
     assertThat(module.meteredBytes()).isGreaterThan(module.originalBytes());
     assertThat(module.compiled()).isTrue();
     assertThat(module.interpretedFunctions()).isZero();
+  }
+
+  @Test
+  void functionTooLargeForTheJvmFallsBackToTheInterpreterQuietlyAndIsCounted() {
+    PrintStream stderr = System.err;
+    ByteArrayOutputStream printed = new ByteArrayOutputStream();
+    LoadedModule module;
+    try {
+      System.setErr(new PrintStream(printed, true, StandardCharsets.UTF_8));
+      module = loader.load(TinyModules.hugeFunction(12_000));
+    } finally {
+      System.setErr(stderr);
+    }
+
+    assertThat(module.interpretedFunctions()).isEqualTo(1);
+    assertThat(registry.get("runner.engine.compile.interpreter.fallbacks").counter().count())
+        .isEqualTo(1);
+    assertThat(printed.toString(StandardCharsets.UTF_8)).isEmpty();
   }
 
   @Test

@@ -10,6 +10,7 @@ import dev.serverlessrunner.runner.engine.load.CompilationMode;
 import dev.serverlessrunner.runner.engine.load.LoadedModule;
 import dev.serverlessrunner.runner.engine.load.ModuleLoader;
 import dev.serverlessrunner.runner.engine.load.ModulePolicy;
+import dev.serverlessrunner.runner.engine.load.TinyModules;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
@@ -110,6 +111,17 @@ class SandboxTest {
     assertThat(greeted.stdoutText()).isEqualTo("Hello, Ann!");
     assertThat(echoed.stdoutText()).isEqualTo("Ben");
     assertThat(greetedAgain.stdoutText()).isEqualTo("Hello, Cy!");
+  }
+
+  @Test
+  void functionLeftToTheInterpreterStillRunsAndIsMetered() {
+    LoadedModule mixed = loader.load(TinyModules.hugeFunction(12_000));
+
+    ExecutionResult result = sandbox.run(mixed, Invocation.of(new byte[0]), Deadline.none());
+
+    assertThat(mixed.interpretedFunctions()).isEqualTo(1);
+    assertThat(result.outcome()).isEqualTo(Outcome.OK);
+    assertThat(result.fuelConsumed()).isGreaterThanOrEqualTo(12_000);
   }
 
   private static Invocation stdin(String text) {
