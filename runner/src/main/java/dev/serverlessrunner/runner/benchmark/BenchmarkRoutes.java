@@ -126,6 +126,8 @@ public class BenchmarkRoutes {
                             insertThenRespond(ctx, function, result);
                           }
                         }));
+    // Quarkus hands the route a paused request: without this the body never arrives.
+    ctx.request().resume();
   }
 
   private LoadedModule compile(byte[] wasm) {
