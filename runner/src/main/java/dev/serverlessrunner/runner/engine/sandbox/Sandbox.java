@@ -196,9 +196,13 @@ public final class Sandbox {
             : new Ending(Outcome.EXIT, exitCode, "Wasm exited with code " + exitCode);
       }
       String detail = describe(failure);
-      if (deadline.expired() || failure instanceof ChicoryInterruptedException) {
+      if (deadline.expired()) {
         return new Ending(
             Outcome.TIMEOUT, -1, "wall-clock timeout of " + limits.timeout() + " reached");
+      }
+      if (failure instanceof ChicoryInterruptedException) {
+        // Interrupted without the deadline passing: the pool is shutting down.
+        return new Ending(Outcome.HOST_ERROR, -1, "interrupted by the host: " + detail);
       }
       if (fuelRemaining() < 0) {
         return new Ending(
