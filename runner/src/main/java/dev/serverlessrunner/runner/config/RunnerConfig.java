@@ -86,6 +86,31 @@ public interface RunnerConfig {
     /** Longest delay between such retries. */
     @WithDefault("60s")
     Duration retryMax();
+
+    /**
+     * Where modules pulled from OCI registries are kept, by digest, so a restart does not download
+     * them again (mount an emptyDir here to keep them across container restarts).
+     */
+    @WithDefault("${java.io.tmpdir}/serverless-runner/blobs")
+    Path blobCacheDir();
+
+    /** Bytes the blob cache may hold; least recently used modules are evicted beyond it. */
+    @WithDefault("1073741824")
+    long blobCacheMaxBytes();
+
+    /** Bound on opening a connection to a registry. */
+    @WithDefault("5s")
+    Duration registryConnectTimeout();
+
+    /** Bound on one registry request, so a slow registry never holds a module load forever. */
+    @WithDefault("30s")
+    Duration registryRequestTimeout();
+
+    /**
+     * Registries (host or host:port) spoken to over plain HTTP instead of HTTPS, besides loopback
+     * ones; the same list as the operator's {@code operator.sources.insecure-registries}.
+     */
+    Optional<List<String>> insecureRegistries();
   }
 
   /** Guest execution. */

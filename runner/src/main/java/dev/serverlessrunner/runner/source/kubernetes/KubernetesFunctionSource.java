@@ -2,6 +2,8 @@ package dev.serverlessrunner.runner.source.kubernetes;
 
 import dev.serverlessrunner.crd.function.WasmFunction;
 import dev.serverlessrunner.crd.function.WasmFunctionStatus;
+import dev.serverlessrunner.oci.BlobCache;
+import dev.serverlessrunner.oci.RegistryClient;
 import dev.serverlessrunner.runner.source.FunctionConfig;
 import dev.serverlessrunner.runner.source.FunctionDefinition;
 import dev.serverlessrunner.runner.source.FunctionNames;
@@ -32,7 +34,7 @@ import org.jboss.logging.Logger;
 /**
  * Runner pods: serves the WasmFunctions of one RunnerPool. Follows the operator's resolution: a
  * function is served once its {@code status.digest} is set, with bytes fetched from its ConfigMap
- * (or registry) and verified against that digest, so a runner never serves bytes the operator did
+ * or OCI registry and verified against that digest, so a runner never serves bytes the operator did
  * not resolve. A new digest or spec is loaded in the background; a version that cannot be fetched
  * or verified is reported and the previous one keeps serving.
  *
@@ -43,10 +45,6 @@ public final class KubernetesFunctionSource implements FunctionSource {
 
   private static final Logger LOG = Logger.getLogger(KubernetesFunctionSource.class);
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
-  private static final ModuleFetcher OCI_NOT_SUPPORTED =
-      (fn, digest) -> {
-        throw new ModuleUnusableException("OCI sources are not supported by this runner build yet");
-      };
 
   private final KubernetesClient client;
   private final KubernetesSourceOptions options;
@@ -73,9 +71,23 @@ public final class KubernetesFunctionSource implements FunctionSource {
   private volatile Listener listener;
   private volatile boolean closed;
 
-  /** A source for {@code options.pool()} whose OCI functions are reported as unsupported. */
-  public KubernetesFunctionSource(KubernetesClient client, KubernetesSourceOptions options) {
-    this(client, options, OCI_NOT_SUPPORTED);
+  /**
+   * A source for {@code options.pool()}; OCI modules are pulled with {@code registry}, whose disk
+   * {@code blobCache} (or null) spares a restarted runner the download. Closing the source closes
+   * the registry client.
+   */
+  public KubernetesFunctionSource(
+      KubernetesClient client,
+      KubernetesSourceOptions options,
+      RegistryClient registry,
+      BlobCache blobCache) {
+    this(
+        client,
+        options,
+        new OciModuleFetcher(
+            registry,
+            blobCache,
+            name -> client.secrets().inNamespace(options.namespace()).withName(name).get()));
   }
 
   KubernetesFunctionSource(
@@ -138,6 +150,7 @@ public final class KubernetesFunctionSource implements FunctionSource {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    ociFetcher.close();
   }
 
   private void awaitStarted(SharedIndexInformer<?> informer, String what, long deadline) {

@@ -1,7 +1,13 @@
 package dev.serverlessrunner.runner.source.kubernetes;
 
+import dev.serverlessrunner.oci.BlobCache;
+import dev.serverlessrunner.oci.RegistryClient;
+import dev.serverlessrunner.oci.RegistryClientOptions;
 import dev.serverlessrunner.runner.config.RunnerConfig;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 
 /** Builds the Kubernetes function source from the runner's configuration. */
 public final class KubernetesSources {
@@ -25,6 +31,17 @@ public final class KubernetesSources {
             .retry(k.retryMin(), k.retryMax())
             .maxModuleBytes(config.functions().maxModuleBytes())
             .build();
-    return new KubernetesFunctionSource(client, options);
+    Set<String> plainHttp = new HashSet<>(RegistryClientOptions.DEFAULT_PLAIN_HTTP_HOSTS);
+    plainHttp.addAll(k.insecureRegistries().orElse(List.of()));
+    RegistryClientOptions registry =
+        RegistryClientOptions.builder()
+            .connectTimeout(k.registryConnectTimeout())
+            .requestTimeout(k.registryRequestTimeout())
+            .maxBlobBytes(config.functions().maxModuleBytes())
+            .plainHttpHosts(plainHttp)
+            .build();
+    BlobCache cache = BlobCache.open(k.blobCacheDir(), k.blobCacheMaxBytes());
+    return new KubernetesFunctionSource(
+        client, options, new RegistryClient(registry, cache), cache);
   }
 }

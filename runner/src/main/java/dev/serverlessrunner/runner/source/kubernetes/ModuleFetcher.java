@@ -3,7 +3,7 @@ package dev.serverlessrunner.runner.source.kubernetes;
 import dev.serverlessrunner.crd.function.WasmFunction;
 
 /** Fetches the module bytes a WasmFunction's {@code spec.source} points at. */
-interface ModuleFetcher {
+interface ModuleFetcher extends AutoCloseable {
 
   /**
    * The bytes of {@code fn}'s module, which the operator resolved to {@code digest}. The caller
@@ -11,4 +11,8 @@ interface ModuleFetcher {
    * fetch.
    */
   FetchedModule fetch(WasmFunction fn, String digest) throws ModuleFetchException;
+
+  /** Releases what the fetcher holds (connections); nothing by default. */
+  @Override
+  default void close() {}
 }

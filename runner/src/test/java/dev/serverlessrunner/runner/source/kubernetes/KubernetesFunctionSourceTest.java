@@ -9,6 +9,8 @@ import dev.serverlessrunner.crd.function.Durability;
 import dev.serverlessrunner.crd.function.FunctionEnvVar;
 import dev.serverlessrunner.crd.function.FunctionLimits;
 import dev.serverlessrunner.guests.Guests;
+import dev.serverlessrunner.oci.RegistryClient;
+import dev.serverlessrunner.oci.RegistryClientOptions;
 import dev.serverlessrunner.runner.engine.load.ModuleDigest;
 import dev.serverlessrunner.runner.source.FunctionConfig;
 import dev.serverlessrunner.runner.source.FunctionDefinition;
@@ -57,7 +59,9 @@ class KubernetesFunctionSourceTest {
             client,
             KubernetesSourceOptions.builder(NAMESPACE, POOL)
                 .preloadTimeout(Duration.ofSeconds(20))
-                .build());
+                .build(),
+            new RegistryClient(RegistryClientOptions.defaults()),
+            null);
     source.start(listener);
   }
 
@@ -235,18 +239,6 @@ class KubernetesFunctionSourceTest {
     cluster.resolve("hello", GREETER);
 
     awaitUpsert("hello", GREETER);
-  }
-
-  @Test
-  void ociFunctionIsReportedAsNotSupported() {
-    cluster.ociFunction("remote", POOL, "registry.example.com/team/remote:1.0");
-    cluster.resolve("remote", GREETER);
-
-    start();
-
-    assertThat(listener.of("remote"))
-        .singleElement()
-        .satisfies(e -> assertThat(e.reason()).contains("OCI sources are not supported"));
   }
 
   @Test

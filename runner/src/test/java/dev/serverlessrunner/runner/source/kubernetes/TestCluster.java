@@ -9,10 +9,13 @@ import dev.serverlessrunner.crd.function.WasmFunctionStatus;
 import dev.serverlessrunner.runner.engine.load.ModuleDigest;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.KubernetesResourceList;
+import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
+import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.function.Consumer;
 
@@ -44,6 +47,27 @@ final class TestCluster {
         .createOr(r -> r.update());
   }
 
+  /** Creates a {@code kubernetes.io/dockerconfigjson} Secret with a login for {@code registry}. */
+  void pullSecret(String name, String registry, String username, String password) {
+    String auth =
+        Base64.getEncoder()
+            .encodeToString((username + ":" + password).getBytes(StandardCharsets.UTF_8));
+    String json = "{\"auths\":{\"" + registry + "\":{\"auth\":\"" + auth + "\"}}}";
+    client
+        .resource(
+            new SecretBuilder()
+                .withNewMetadata()
+                .withNamespace(NAMESPACE)
+                .withName(name)
+                .endMetadata()
+                .withType("kubernetes.io/dockerconfigjson")
+                .addToData(
+                    ".dockerconfigjson",
+                    Base64.getEncoder().encodeToString(json.getBytes(StandardCharsets.UTF_8)))
+                .build())
+        .create();
+  }
+
   /** Creates a function of {@code pool} whose module is in ConfigMap {@code configMap}. */
   WasmFunction configMapFunction(
       String name, String pool, String configMap, Consumer<WasmFunctionSpec> customize) {
@@ -57,8 +81,18 @@ final class TestCluster {
 
   /** Creates a function of {@code pool} whose module is an OCI artifact. */
   WasmFunction ociFunction(String name, String pool, String ref) {
+    return ociFunction(name, pool, ref, null);
+  }
+
+  /**
+   * Creates a function of {@code pool} pulled with the credentials of Secret {@code pullSecret}.
+   */
+  WasmFunction ociFunction(String name, String pool, String ref, String pullSecret) {
     OciSource oci = new OciSource();
     oci.setRef(ref);
+    if (pullSecret != null) {
+      oci.setPullSecretRef(new LocalObjectReference(pullSecret));
+    }
     FunctionSource source = new FunctionSource();
     source.setOci(oci);
     return create(name, pool, source, spec -> {});
