@@ -10,8 +10,6 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -27,7 +25,7 @@ import java.util.function.Supplier;
 public final class ExecutionPool implements AutoCloseable {
 
   private final ThreadPoolExecutor workers;
-  private final ScheduledThreadPoolExecutor timer;
+  private final DeadlineWatchdog watchdog;
   private final Counter rejected;
 
   public ExecutionPool(PoolOptions options, MeterRegistry registry) {
@@ -45,9 +43,7 @@ public final class ExecutionPool implements AutoCloseable {
             threads("sr-guest-", options.stackSizeBytes()),
             new ThreadPoolExecutor.AbortPolicy());
     this.workers.prestartAllCoreThreads();
-    this.timer = new ScheduledThreadPoolExecutor(1, threads("sr-guest-deadline-", 0));
-    // Every run schedules and almost always cancels its deadline: drop cancelled ones at once.
-    this.timer.setRemoveOnCancelPolicy(true);
+    this.watchdog = new DeadlineWatchdog("sr-guest-deadlines");
     this.rejected =
         Counter.builder("runner.engine.pool.rejected")
             .description("Runs refused because the execution queue was full")
@@ -80,8 +76,7 @@ public final class ExecutionPool implements AutoCloseable {
   private <T> void runWithDeadline(
       Duration timeout, Function<Deadline, T> task, CompletableFuture<T> result) {
     Deadline deadline = new Deadline(Thread.currentThread());
-    ScheduledFuture<?> expiry =
-        timer.schedule(deadline::expire, timeout.toNanos(), TimeUnit.NANOSECONDS);
+    DeadlineWatchdog.Watched watched = watchdog.watch(deadline, timeout);
     T value = null;
     Throwable failure = null;
     try {
@@ -90,7 +85,7 @@ public final class ExecutionPool implements AutoCloseable {
       // Handed to the caller below instead of being lost in the worker.
       failure = e;
     } finally {
-      expiry.cancel(false);
+      watchdog.unwatch(watched);
       deadline.finish();
     }
     // Completed only after the deadline is disarmed: the caller's continuations may run on this
@@ -106,7 +101,6 @@ public final class ExecutionPool implements AutoCloseable {
   @Override
   public void close() {
     workers.shutdown();
-    timer.shutdown();
     try {
       if (!workers.awaitTermination(5, TimeUnit.SECONDS)) {
         workers.shutdownNow();
@@ -114,6 +108,8 @@ public final class ExecutionPool implements AutoCloseable {
     } catch (InterruptedException e) {
       workers.shutdownNow();
       Thread.currentThread().interrupt();
+    } finally {
+      watchdog.close();
     }
   }
 
