@@ -13,17 +13,23 @@ import io.quarkus.runtime.configuration.DurationConverter;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 @EnableKubernetesMockClient
 class SourceSelectionTest {
 
   KubernetesClient client;
+  @TempDir Path blobCache;
 
-  private static RunnerConfig config(Map<String, String> properties) {
+  private RunnerConfig config(Map<String, String> settings) {
+    Map<String, String> properties = new HashMap<>(settings);
+    properties.put("runner.kubernetes.blob-cache-dir", blobCache.toString());
     SmallRyeConfig config =
         new SmallRyeConfigBuilder()
             .addDefaultInterceptors()
