@@ -1,0 +1,32 @@
+package dev.serverlessrunner.e2e.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Every RunnerPool and WasmFunction under deploy/ fits the CRDs committed in deploy/crds/. */
+class CustomResourceSchemaTest {
+
+  private static final CrdSchemas CRDS = CrdSchemas.load();
+
+  static Stream<Manifest> customResources() {
+    return Manifests.under(ProjectFiles.deploy()).stream()
+        .filter(m -> m.apiVersion().startsWith("serverlessrunner.dev/"));
+  }
+
+  @ParameterizedTest
+  @MethodSource("customResources")
+  void kindAndVersionAreServedByACrd(Manifest m) {
+    assertThat(CRDS.defines(m.apiVersion(), m.kind())).as(m.toString()).isTrue();
+  }
+
+  @ParameterizedTest
+  @MethodSource("customResources")
+  void resourceValidatesAgainstItsCrdSchema(Manifest m) {
+    var schema = CRDS.schema(m.apiVersion(), m.kind()).orElseThrow();
+
+    assertThat(StructuralValidator.validate(schema, m.tree())).as(m.toString()).isEmpty();
+  }
+}

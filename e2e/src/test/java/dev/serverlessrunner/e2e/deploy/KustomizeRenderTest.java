@@ -1,0 +1,141 @@
+package dev.serverlessrunner.e2e.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.serverlessrunner.crd.function.WasmFunction;
+import dev.serverlessrunner.guests.Guests;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every kustomization under deploy/ renders with {@code kubectl kustomize} (skipped, with the
+ * reason, where kubectl is not on the PATH), and the rendered dev overlay is what a cluster should
+ * receive.
+ */
+class KustomizeRenderTest {
+
+  private static final Set<String> CLUSTER_SCOPED =
+      Set.of("Namespace", "CustomResourceDefinition", "ClusterRole", "ClusterRoleBinding");
+
+  private static Path kubectl;
+
+  @BeforeAll
+  static void findKubectl() {
+    Optional<Path> found = Kubectl.find();
+    assumeTrue(
+        found.isPresent(), "kubectl is not on the PATH: kustomizations under deploy/ not rendered");
+    kubectl = found.get();
+  }
+
+  static Stream<Path> kustomizations() {
+    return ProjectFiles.kustomizations().stream();
+  }
+
+  private static List<Manifest> render(Path dir) {
+    return Manifests.parse(dir, Kubectl.kustomize(kubectl, dir));
+  }
+
+  private static List<Manifest> dev() {
+    return render(ProjectFiles.resolve("deploy/overlays/dev"));
+  }
+
+  @ParameterizedTest
+  @MethodSource("kustomizations")
+  void kustomizationRendersObjects(Path dir) {
+    assertThat(render(dir)).as(ProjectFiles.relative(dir)).isNotEmpty();
+  }
+
+  @Test
+  void devOverlayConfigMapHoldsTheGreeterBinaryTheFunctionNames() {
+    List<Manifest> rendered = dev();
+    var source =
+        rendered.stream()
+            .filter(m -> m.is("WasmFunction") && m.name().equals("greeter"))
+            .findFirst()
+            .orElseThrow()
+            .as(WasmFunction.class)
+            .getSpec()
+            .getSource()
+            .getConfigMap();
+    ConfigMap configMap =
+        rendered.stream()
+            .filter(m -> m.is("ConfigMap") && m.name().equals(source.getName()))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("no rendered ConfigMap " + source.getName()))
+            .as(ConfigMap.class);
+
+    // The operator reads modules from binaryData only.
+    assertThat(configMap.getData()).isNullOrEmpty();
+    assertThat(Base64.getMimeDecoder().decode(configMap.getBinaryData().get(source.getKey())))
+        .isEqualTo(Guests.bytes("greeter"));
+  }
+
+  @Test
+  void devOverlayNamespacesEveryNamespacedObject() {
+    assertThat(dev())
+        .filteredOn(m -> !CLUSTER_SCOPED.contains(m.kind()))
+        .allSatisfy(m -> assertThat(m.namespace()).as(m.toString()).isNotEmpty());
+  }
+
+  @Test
+  void devOverlayKeepsTheOperatorInItsNamespaceAndTheWorkloadsInTheDevNamespace() {
+    assertThat(dev())
+        .filteredOn(m -> !CLUSTER_SCOPED.contains(m.kind()))
+        .allSatisfy(
+            m ->
+                assertThat(m.namespace())
+                    .as(m.toString())
+                    .isEqualTo(
+                        m.name().startsWith("serverlessrunner-operator")
+                            ? "serverlessrunner-system"
+                            : DevOverlay.NAMESPACE));
+  }
+
+  @Test
+  void devOverlayBindsTheOperatorRoleToTheOperatorsServiceAccount() {
+    List<Manifest> rendered = dev();
+    Manifest account =
+        rendered.stream().filter(m -> m.is("ServiceAccount")).findFirst().orElseThrow();
+    ClusterRoleBinding binding =
+        rendered.stream()
+            .filter(m -> m.is("ClusterRoleBinding"))
+            .findFirst()
+            .orElseThrow()
+            .as(ClusterRoleBinding.class);
+
+    assertThat(binding.getSubjects())
+        .singleElement()
+        .satisfies(
+            s -> {
+              assertThat(s.getName()).isEqualTo(account.name());
+              assertThat(s.getNamespace()).isEqualTo(account.namespace());
+            });
+  }
+
+  @Test
+  void devOverlayCustomResourcesValidateAfterRendering() {
+    CrdSchemas crds = CrdSchemas.load();
+
+    assertThat(dev())
+        .filteredOn(m -> m.apiVersion().startsWith("serverlessrunner.dev/"))
+        .isNotEmpty()
+        .allSatisfy(
+            m ->
+                assertThat(
+                        StructuralValidator.validate(
+                            crds.schema(m.apiVersion(), m.kind()).orElseThrow(), m.tree()))
+                    .as(m.toString())
+                    .isEmpty());
+  }
+}
