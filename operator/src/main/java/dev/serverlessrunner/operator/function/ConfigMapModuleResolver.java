@@ -1,6 +1,7 @@
 package dev.serverlessrunner.operator.function;
 
 import dev.serverlessrunner.crd.function.ConfigMapSource;
+import dev.serverlessrunner.oci.Digests;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import java.util.Arrays;
 import java.util.Base64;

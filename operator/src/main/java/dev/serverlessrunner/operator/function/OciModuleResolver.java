@@ -1,118 +1,188 @@
 package dev.serverlessrunner.operator.function;
 
 import dev.serverlessrunner.crd.function.OciSource;
+import dev.serverlessrunner.oci.OciException;
+import dev.serverlessrunner.oci.OciReference;
+import dev.serverlessrunner.oci.RegistryClient;
+import dev.serverlessrunner.oci.RegistryClientOptions;
+import dev.serverlessrunner.oci.RegistryCredentials;
+import dev.serverlessrunner.oci.ResolvedWasm;
 import dev.serverlessrunner.operator.config.OperatorConfig;
-import dev.serverlessrunner.operator.function.oci.OciReference;
-import dev.serverlessrunner.operator.function.oci.RegistryClient;
-import dev.serverlessrunner.operator.function.oci.RegistryCredentials;
-import dev.serverlessrunner.operator.function.oci.RegistryException;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import jakarta.annotation.PreDestroy;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.HashSet;
 import java.util.List;
-import java.util.Optional;
+import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
- * Resolves an OCI source to the digest of its Wasm layer (the sha256 of the module bytes, so
- * runners can fetch the blob directly), reading the pull Secret when one is named.
+ * Resolves an OCI source to the digest and size of its Wasm module from the manifest alone (the
+ * layer digest is the sha256 of the module bytes, so runners fetch the blob by it directly), with
+ * the credentials of the pull Secret when one is named.
  */
 @Singleton
 public class OciModuleResolver {
-  /** Secret key of a kubernetes.io/dockerconfigjson Secret. */
+  /** Key of a kubernetes.io/dockerconfigjson Secret. */
   static final String DOCKER_CONFIG_JSON = ".dockerconfigjson";
 
+  /** Key of a legacy kubernetes.io/dockercfg Secret, which the runners accept too. */
+  static final String DOCKER_CFG = ".dockercfg";
+
+  /** Reason: spec.source.oci.ref or digest is malformed. */
+  public static final String INVALID_REFERENCE = "InvalidReference";
+
+  /** Reason: the named pull Secret does not exist. */
+  public static final String PULL_SECRET_NOT_FOUND = "PullSecretNotFound";
+
+  /** Reason: the pull Secret has no Docker config or an unreadable one. */
+  public static final String PULL_SECRET_INVALID = "PullSecretInvalid";
+
+  /** Reason: the tag, digest or repository does not exist. */
+  public static final String MANIFEST_NOT_FOUND = "ManifestNotFound";
+
+  /** Reason: credentials are missing or refused. */
+  public static final String REGISTRY_UNAUTHORIZED = "RegistryUnauthorized";
+
+  /** Reason: the artifact is not a single-layer Wasm module. */
+  public static final String NOT_WASM_ARTIFACT = "NotWasmArtifact";
+
+  /** Reason: content does not hash to the digest that names it. */
+  public static final String DIGEST_MISMATCH = "DigestMismatch";
+
+  /** Reason: the registry answered outside the distribution spec, or TLS failed. */
+  public static final String REGISTRY_PROTOCOL_ERROR = "RegistryProtocolError";
+
+  /** Reason: the registry cannot be reached or is unavailable for now. */
+  public static final String REGISTRY_UNAVAILABLE = "RegistryUnavailable";
+
   private final RegistryClient registry;
-  private final long maxModuleBytes;
 
   @Inject
   public OciModuleResolver(OperatorConfig config) {
-    this(
-        new RegistryClient(
-            config.sources().registryTimeout(),
-            Set.copyOf(config.sources().insecureRegistries().orElse(List.of()))),
-        config.sources().maxModuleBytes());
+    this(new RegistryClient(options(config.sources())));
   }
 
-  OciModuleResolver(RegistryClient registry, long maxModuleBytes) {
+  OciModuleResolver(RegistryClient registry) {
     this.registry = registry;
-    this.maxModuleBytes = maxModuleBytes;
+  }
+
+  /**
+   * The client options of the operator's settings. Loopback registries stay plain HTTP as in the
+   * runner, so operator and runners agree on how to reach every registry.
+   */
+  static RegistryClientOptions options(OperatorConfig.Sources sources) {
+    Set<String> plainHttp = new HashSet<>(RegistryClientOptions.DEFAULT_PLAIN_HTTP_HOSTS);
+    plainHttp.addAll(sources.insecureRegistries().orElse(List.of()));
+    return RegistryClientOptions.builder()
+        .connectTimeout(sources.registryTimeout())
+        .requestTimeout(sources.registryTimeout())
+        .maxBlobBytes(sources.maxModuleBytes())
+        .plainHttpHosts(plainHttp)
+        .build();
   }
 
   /** Resolves the source; reads the pull Secret through the client when one is named. */
   public SourceResolution resolve(OciSource source, String namespace, KubernetesClient client) {
+    return resolve(
+        source, namespace, name -> client.secrets().inNamespace(namespace).withName(name).get());
+  }
+
+  /**
+   * Resolves the source; {@code secrets} gives the Secret of a name in {@code namespace}, or null.
+   */
+  SourceResolution resolve(OciSource source, String namespace, Function<String, Secret> secrets) {
     OciReference ref;
     try {
-      ref = OciReference.parse(source.getRef());
+      ref = reference(source);
     } catch (IllegalArgumentException e) {
-      return new SourceResolution.Invalid(
-          "InvalidReference", "spec.source.oci.ref: " + e.getMessage());
+      return new SourceResolution.Invalid(INVALID_REFERENCE, "spec.source.oci: " + e.getMessage());
     }
-    if (source.getDigest() != null) {
-      ref = new OciReference(ref.registry(), ref.repository(), ref.tag(), source.getDigest());
-    }
-    Optional<RegistryCredentials> credentials;
+    RegistryCredentials credentials;
     try {
-      credentials = credentials(source, namespace, ref.registry(), client);
-    } catch (RegistryException e) {
-      return new SourceResolution.Invalid(e.reason(), e.getMessage());
+      credentials = credentials(source, namespace, ref, secrets);
+    } catch (InvalidPullSecretException e) {
+      return new SourceResolution.Invalid(e.reason, e.getMessage());
     }
     try {
-      RegistryClient.WasmManifest manifest = registry.resolve(ref, credentials);
-      if (manifest.layerSize() > maxModuleBytes) {
-        return new SourceResolution.Invalid(
-            ConfigMapModuleResolver.MODULE_TOO_LARGE,
-            "the Wasm layer of "
-                + source.getRef()
-                + " has "
-                + manifest.layerSize()
-                + " bytes, more than the limit of "
-                + maxModuleBytes);
-      }
+      ResolvedWasm wasm = registry.resolveWasm(ref, credentials);
       return new SourceResolution.Resolved(
-          manifest.layerDigest(),
-          manifest.layerSize(),
-          source.getRef() + " (manifest " + manifest.manifestDigest() + ")");
-    } catch (RegistryException e) {
-      return e.isUserError()
-          ? new SourceResolution.Invalid(e.reason(), e.getMessage())
-          : new SourceResolution.Unavailable(e.reason(), e.getMessage());
+          wasm.moduleDigest(),
+          wasm.moduleSize(),
+          source.getRef() + " (manifest " + wasm.manifestDigest() + ")");
+    } catch (OciException e) {
+      String reason = reason(e.kind());
+      return e.kind().isTransient()
+          ? new SourceResolution.Unavailable(reason, e.getMessage())
+          : new SourceResolution.Invalid(reason, e.getMessage());
     }
   }
 
-  private static Optional<RegistryCredentials> credentials(
-      OciSource source, String namespace, String registryHost, KubernetesClient client)
-      throws RegistryException {
-    if (source.getPullSecretRef() == null) {
-      return Optional.empty();
+  /** The condition reason of a registry failure. */
+  static String reason(OciException.Kind kind) {
+    return switch (kind) {
+      case NOT_FOUND -> MANIFEST_NOT_FOUND;
+      case UNAUTHORIZED -> REGISTRY_UNAUTHORIZED;
+      case UNSUPPORTED_ARTIFACT -> NOT_WASM_ARTIFACT;
+      case DIGEST_MISMATCH -> DIGEST_MISMATCH;
+      case TOO_LARGE -> ConfigMapModuleResolver.MODULE_TOO_LARGE;
+      case PROTOCOL -> REGISTRY_PROTOCOL_ERROR;
+      case UNREACHABLE -> REGISTRY_UNAVAILABLE;
+    };
+  }
+
+  @PreDestroy
+  void close() {
+    registry.close();
+  }
+
+  private static OciReference reference(OciSource source) {
+    OciReference ref = OciReference.parse(source.getRef());
+    return source.getDigest() == null
+        ? ref
+        : new OciReference(ref.registry(), ref.repository(), ref.tag(), source.getDigest());
+  }
+
+  private static RegistryCredentials credentials(
+      OciSource source, String namespace, OciReference ref, Function<String, Secret> secrets)
+      throws InvalidPullSecretException {
+    if (source.getPullSecretRef() == null || source.getPullSecretRef().getName() == null) {
+      return RegistryCredentials.anonymous();
     }
-    String name = source.getPullSecretRef().getName();
-    Secret secret = client.secrets().inNamespace(namespace).withName(name).get();
+    String where = "pull Secret " + namespace + "/" + source.getPullSecretRef().getName();
+    Secret secret = secrets.apply(source.getPullSecretRef().getName());
     if (secret == null) {
-      throw new RegistryException(
-          "PullSecretNotFound", "pull Secret " + namespace + "/" + name + " does not exist", true);
+      throw new InvalidPullSecretException(PULL_SECRET_NOT_FOUND, where + " does not exist");
     }
-    String encoded = secret.getData() == null ? null : secret.getData().get(DOCKER_CONFIG_JSON);
+    Map<String, String> data = secret.getData() == null ? Map.of() : secret.getData();
+    String encoded = data.getOrDefault(DOCKER_CONFIG_JSON, data.get(DOCKER_CFG));
     if (encoded == null) {
-      throw new RegistryException(
-          "PullSecretInvalid",
-          "pull Secret "
-              + name
+      throw new InvalidPullSecretException(
+          PULL_SECRET_INVALID,
+          where
               + " has no "
               + DOCKER_CONFIG_JSON
-              + " key (type kubernetes.io/dockerconfigjson expected)",
-          true);
+              + " key (a Secret of type kubernetes.io/dockerconfigjson is expected)");
     }
     try {
       return RegistryCredentials.fromDockerConfigJson(
-          new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8), registryHost);
-    } catch (IOException | IllegalArgumentException e) {
-      throw new RegistryException(
-          "PullSecretInvalid", "pull Secret " + name + " does not hold valid JSON", true);
+          Base64.getDecoder().decode(encoded), ref.registry());
+    } catch (IllegalArgumentException e) {
+      throw new InvalidPullSecretException(PULL_SECRET_INVALID, where + ": " + e.getMessage());
+    }
+  }
+
+  /** The pull Secret is missing or unusable; the user must fix it. */
+  private static final class InvalidPullSecretException extends Exception {
+    private final String reason;
+
+    InvalidPullSecretException(String reason, String message) {
+      super(message);
+      this.reason = reason;
     }
   }
 }

@@ -1,6 +1,5 @@
 package dev.serverlessrunner.operator.function;
 
-import dev.serverlessrunner.operator.function.oci.FakeRegistry;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.io.IOException;
 import java.io.UncheckedIOException;

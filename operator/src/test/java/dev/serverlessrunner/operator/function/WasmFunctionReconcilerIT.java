@@ -7,9 +7,9 @@ import dev.serverlessrunner.crd.function.OciSource;
 import dev.serverlessrunner.crd.function.WasmFunction;
 import dev.serverlessrunner.crd.function.WasmFunctionStatus;
 import dev.serverlessrunner.crd.pool.RunnerPool;
+import dev.serverlessrunner.oci.Digests;
 import dev.serverlessrunner.operator.TestFunctions;
 import dev.serverlessrunner.operator.TestPools;
-import dev.serverlessrunner.operator.function.oci.FakeRegistry;
 import dev.serverlessrunner.operator.status.Conditions;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Event;
@@ -222,10 +222,8 @@ class WasmFunctionReconcilerIT {
         .put(
             "team/hello",
             "1.0",
-            "{\"schemaVersion\":2,\"layers\":[{\"mediaType\":\"application/wasm\","
-                + "\"digest\":\""
-                + layer
-                + "\",\"size\":8}]}");
+            FakeRegistry.wasmManifest(
+                "application/wasm", layer, TestFunctions.EMPTY_MODULE.length));
     String auth =
         Base64.getEncoder()
             .encodeToString(
@@ -262,7 +260,7 @@ class WasmFunctionReconcilerIT {
 
     awaitCondition("fn-i", "Ready", "True", FunctionStatusAggregator.READY);
     assertThat(status("fn-i").getDigest()).isEqualTo(layer);
-    assertThat(status("fn-i").getSizeBytes()).isEqualTo(8L);
+    assertThat(status("fn-i").getSizeBytes()).isEqualTo((long) TestFunctions.EMPTY_MODULE.length);
   }
 
   @Test

@@ -1,7 +1,9 @@
-package dev.serverlessrunner.operator.function.oci;
+package dev.serverlessrunner.operator.function;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.serverlessrunner.oci.Digests;
+import dev.serverlessrunner.oci.MediaTypes;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -12,12 +14,15 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A loopback HTTP server speaking the parts of the distribution API v2 the operator uses: manifests
- * behind a bearer-token challenge whose token service wants basic credentials.
+ * fetched by GET behind a bearer-token challenge whose token service wants basic credentials, each
+ * answered with its {@code Docker-Content-Digest}.
  */
 public final class FakeRegistry implements AutoCloseable {
   public static final String USER = "robot";
   public static final String PASSWORD = "s3cret";
   static final String TOKEN = "t0ken";
+
+  private static final String MANIFESTS = "/manifests/";
 
   private final HttpServer server;
   private final Map<String, String> manifests = new ConcurrentHashMap<>();
@@ -29,6 +34,23 @@ public final class FakeRegistry implements AutoCloseable {
     server.start();
   }
 
+  /** An OCI manifest of a Wasm artifact with one layer of the given type, digest and size. */
+  public static String wasmManifest(String layerMediaType, String layerDigest, long layerSize) {
+    String config = Digests.sha256("{}".getBytes(StandardCharsets.UTF_8));
+    return """
+        {"schemaVersion":2,"mediaType":"%s",
+         "config":{"mediaType":"%s","digest":"%s","size":2},
+         "layers":[{"mediaType":"%s","digest":"%s","size":%d}]}
+        """
+        .formatted(
+            MediaTypes.OCI_MANIFEST,
+            MediaTypes.WASM_CONFIG,
+            config,
+            layerMediaType,
+            layerDigest,
+            layerSize);
+  }
+
   /** host:port of the registry. */
   public String host() {
     return "127.0.0.1:" + server.getAddress().getPort();
@@ -36,7 +58,7 @@ public final class FakeRegistry implements AutoCloseable {
 
   /** Serves {@code manifestJson} at {@code /v2/<repository>/manifests/<reference>}. */
   public void put(String repository, String reference, String manifestJson) {
-    manifests.put("/v2/" + repository + "/manifests/" + reference, manifestJson);
+    manifests.put("/v2/" + repository + MANIFESTS + reference, manifestJson);
   }
 
   private void token(HttpExchange exchange) throws IOException {
@@ -52,28 +74,33 @@ public final class FakeRegistry implements AutoCloseable {
   }
 
   private void manifest(HttpExchange exchange) throws IOException {
+    String path = exchange.getRequestURI().getPath();
+    if (!exchange.getRequestMethod().equals("GET") || !path.contains(MANIFESTS)) {
+      send(exchange, 405, "{\"errors\":[{\"code\":\"UNSUPPORTED\"}]}");
+      return;
+    }
     if (!("Bearer " + TOKEN).equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
+      String repository = path.substring("/v2/".length(), path.indexOf(MANIFESTS));
       exchange
           .getResponseHeaders()
           .add(
               "WWW-Authenticate",
               "Bearer realm=\"http://"
                   + host()
-                  + "/token\",service=\"fake-registry\",scope=\"repository:team/hello:pull\"");
-      send(exchange, 401, "{}");
+                  + "/token\",service=\"fake-registry\",scope=\"repository:"
+                  + repository
+                  + ":pull\"");
+      send(exchange, 401, "{\"errors\":[{\"code\":\"UNAUTHORIZED\"}]}");
       return;
     }
-    String body = manifests.get(exchange.getRequestURI().getPath());
+    String body = manifests.get(path);
     if (body == null) {
       send(exchange, 404, "{\"errors\":[{\"code\":\"MANIFEST_UNKNOWN\"}]}");
       return;
     }
     exchange
         .getResponseHeaders()
-        .add(
-            "Docker-Content-Digest",
-            dev.serverlessrunner.operator.function.Digests.sha256(
-                body.getBytes(StandardCharsets.UTF_8)));
+        .add("Docker-Content-Digest", Digests.sha256(body.getBytes(StandardCharsets.UTF_8)));
     send(exchange, 200, body);
   }
 
