@@ -18,8 +18,12 @@ final class Kubectl {
 
   private Kubectl() {}
 
-  /** The kubectl executable on the PATH, if there is one. */
+  /** The kubectl executable named by env KUBECTL, else the one on the PATH, if there is one. */
   static Optional<Path> find() {
+    String explicit = System.getenv("KUBECTL");
+    if (explicit != null && !explicit.isBlank()) {
+      return Optional.of(Path.of(explicit)).filter(Files::isExecutable);
+    }
     String path = System.getenv().getOrDefault("PATH", "");
     return Arrays.stream(path.split(File.pathSeparator))
         .filter(dir -> !dir.isBlank())
