@@ -62,6 +62,9 @@ def derive(r):
         "pool_rejected": r.get("pool_rejected", 0),
         "records_dropped": r.get("records_dropped", 0),
         "load": r.get("loadavg_before", ""),
+        "threads_us": {
+            k: v / max(requests, 1) * 1e6 for k, v in r.get("threads_cpu_s", {}).items()
+        },
     }
 
 
@@ -160,6 +163,20 @@ def ratios(runs):
     return "\n".join(lines)
 
 
+def threads(runs):
+    out = [
+        "Runner CPU per request by thread group (µs/req; thread names without their number):",
+        "",
+    ]
+    for d in runs:
+        if d["server"] != "runner" or not d["threads_us"]:
+            continue
+        top = sorted(d["threads_us"].items(), key=lambda kv: -kv[1])[:7]
+        cells = ", ".join(f"{k} {v:.1f}" for k, v in top)
+        out.append(f"- {SHORT[d['config']]} c{d['connections']}: {cells}")
+    return "\n".join(out)
+
+
 def markdown(runs, environment):
     return "\n".join(
         [
@@ -180,6 +197,10 @@ def markdown(runs, environment):
             "## Against the targets",
             "",
             ratios(runs),
+            "",
+            "## Where the runner's CPU goes",
+            "",
+            threads(runs),
             "",
             "![req/s and P99 by configuration](chart.png)",
             "",

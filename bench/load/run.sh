@@ -7,6 +7,8 @@
 # rows persisted against 2xx responses, and writes bench/results/load/ (results.md, raw/, chart).
 # Everything it started is stopped on exit.
 set -euo pipefail
+# One brace group: bash reads it whole before running it, so editing this file mid-run is safe.
+{
 
 usage() {
   cat <<'EOF'
@@ -15,7 +17,7 @@ usage: bench/load/run.sh [options]
   --duration SEC          measured seconds per run (default 30)
   --warmup SEC            warm-up seconds before each run (default 10)
   --connections "N M"     connection counts (default "64 256")
-  --naive-duration SEC    measured seconds per naive run (default 15)
+  --naive-duration SEC    measured seconds per naive run (default 20)
   --configs "A B"         subset of: ping greeter fib naive node-fib node-ping (default all)
   --runner-app DIR        a built runner/target/quarkus-app to use instead of building
   --commit REV            commit to build the runner from (default HEAD), via git archive
@@ -34,7 +36,7 @@ PGBIN=/usr/lib/postgresql/15/bin
 DURATION=30
 WARMUP=10
 CONNECTIONS="64 256"
-NAIVE_DURATION=15
+NAIVE_DURATION=20
 CONFIGS="ping greeter fib naive node-fib node-ping"
 RUNNER_APP=""
 COMMIT=HEAD
@@ -229,6 +231,17 @@ pg_ticks() {
   done
   echo "$total"
 }
+# CPU ticks of a process's threads, grouped by thread name without its number (comm is cut at
+# 15 characters): "name ticks" lines, to see where a server's time goes (event loop, workers, GC).
+thread_ticks() {
+  local pid=$1 task comm stat
+  for task in /proc/"$pid"/task/*; do
+    comm=$(cat "$task/comm" 2>/dev/null) || continue
+    stat=$(cat "$task/stat" 2>/dev/null) || continue
+    stat=${stat##*) }
+    printf '%s\t%s\n' "$(sed -E 's/[-#_ ]?[0-9]+$//' <<<"$comm")" "$(awk '{print $12 + $13}' <<<"$stat")"
+  done | awk -F'\t' '{t[$1] += $2} END {for (k in t) printf "%s\t%d\n", k, t[k]}'
+}
 rss_kb() { awk -v k="$2" '$1 == k":" {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
 
 # --- the runner -------------------------------------------------------------------------------
@@ -297,9 +310,12 @@ run_case() {
   local port pid url tag="$name-c$conns"
   if [[ $server == runner ]]; then port=$RUNNER_PORT; pid=$RUNNER_PID; else port=$NODE_PORT; pid=$NODE_PID; fi
   url="http://127.0.0.1:$port$path"
+  # wrk counts a connection idle past --timeout as a timeout: keep it above the whole run.
+  local timeout=$((seconds + tail + 30))
   log "$tag: warm-up ${WARMUP}s"
-  wrk -t2 -c"$conns" -d"${WARMUP}s" --timeout 30s -s "$SCRIPT_DIR/wrk/report.lua" "$url" \
-    -- - "$method" "$body" >"$RAW/$tag.warmup.txt" 2>&1 || die "wrk warm-up failed ($tag)"
+  wrk -t2 -c"$conns" -d"$((WARMUP + tail))s" --timeout "${timeout}s" \
+    -s "$SCRIPT_DIR/wrk/report.lua" "$url" -- "$(($(date +%s%3N) + WARMUP * 1000))" "$method" "$body" \
+    >"$RAW/$tag.warmup.txt" 2>&1 || die "wrk warm-up failed ($tag)"
   local rows_before rejected_before=0 dropped_before=0
   rows_before=$(settled_rows)
   if [[ $server == runner ]]; then
@@ -309,17 +325,19 @@ run_case() {
   local srv0 pg0 srv1 pg1 stop_at load
   load=$(cut -d' ' -f1-3 /proc/loadavg)
   srv0=$(tree_ticks "$pid")
+  thread_ticks "$pid" >"$RAW/$tag.threads0.tsv"
   pg0=$(pg_ticks)
   stop_at=$(($(date +%s%3N) + seconds * 1000))
   log "$tag: measuring ${seconds}s ($method $path, $conns connections)"
   (
-    wrk -t2 -c"$conns" -d"$((seconds + tail))s" --timeout 30s --latency \
+    wrk -t2 -c"$conns" -d"$((seconds + tail))s" --timeout "${timeout}s" --latency \
       -s "$SCRIPT_DIR/wrk/report.lua" "$url" -- "$stop_at" "$method" "$body"
     times
   ) >"$RAW/$tag.wrk.txt" 2>&1 || die "wrk failed ($tag), see $RAW/$tag.wrk.txt"
   local rows_after
   rows_after=$(settled_rows)
   srv1=$(tree_ticks "$pid")
+  thread_ticks "$pid" >"$RAW/$tag.threads1.tsv"
   pg1=$(pg_ticks)
   local rejected=0 dropped=0 rss=0 hwm=0
   if [[ $server == runner ]]; then
@@ -337,9 +355,14 @@ run_case() {
   wrk_cpu=$(tail -1 "$RAW/$tag.wrk.txt" | awk '{
       split($1, u, "m"); split($2, s, "m");
       printf "%.3f", u[1] * 60 + u[2] + s[1] * 60 + s[2] }')
-  python3 - "$RESULTS" <<EOF
+  python3 - "$RESULTS" "$RAW/$tag.threads0.tsv" "$RAW/$tag.threads1.tsv" <<EOF
 import json, sys
 w = json.loads('''$json''')
+def ticks(path):
+    with open(path) as f:
+        return {k: int(v) for k, v in (line.rstrip("\\n").split("\\t") for line in f if line.strip())}
+t0, t1 = ticks(sys.argv[2]), ticks(sys.argv[3])
+threads = {k: (t1[k] - t0.get(k, 0)) / $CLK_TCK for k in t1 if t1[k] - t0.get(k, 0) > 0}
 rec = {
   "config": "$name", "server": "$server", "path": "$path", "method": "$method",
   "connections": $conns, "seconds": $seconds, "stop_at_ms": $stop_at,
@@ -348,6 +371,7 @@ rec = {
   "server_cpu_s": ($srv1 - $srv0) / $CLK_TCK, "pg_cpu_s": ($pg1 - $pg0) / $CLK_TCK,
   "wrk_cpu_s": $wrk_cpu, "rss_kb": $rss, "hwm_kb": $hwm,
   "pool_rejected": $rejected, "records_dropped": $dropped, "loadavg_before": "$load",
+  "threads_cpu_s": dict(sorted(threads.items(), key=lambda kv: -kv[1])),
   "wrk": w,
 }
 with open(sys.argv[1], "a") as f:
@@ -383,7 +407,8 @@ for c in $CONNECTIONS; do
   has ping && run_case ping runner /bench/ping GET "" "$c" "$DURATION" 2 no
   has greeter && run_case greeter runner /execute/greeter POST Alice "$c" "$DURATION" 2 yes
   has fib && run_case fib runner "/execute/fib?number=15" GET "" "$c" "$DURATION" 2 yes
-  has naive && run_case naive runner "/bench/naive/fib?number=15" GET "" "$c" "$NAIVE_DURATION" 10 yes
+  # Naive latency reaches tens of seconds at 256 connections: a long tail to drain them.
+  has naive && run_case naive runner "/bench/naive/fib?number=15" GET "" "$c" "$NAIVE_DURATION" 30 yes
 done
 
 if has node-fib || has node-ping; then
@@ -415,3 +440,5 @@ else
   log "no gnuplot: chart skipped"
 fi
 python3 "$SCRIPT_DIR/report.py" --results "$RESULTS" --check
+exit
+}
