@@ -264,7 +264,8 @@ public final class KubernetesFunctionSource implements FunctionSource {
       // Not resolved by the operator yet (a resolved function keeps its last good digest).
       return true;
     }
-    Version version = new Version(digest, fn.getMetadata().getGeneration());
+    Version version =
+        new Version(fn.getMetadata().getUid(), fn.getMetadata().getGeneration(), digest);
     if (version.equals(served.get(name)) || version.equals(unusable.get(name))) {
       return true;
     }
@@ -441,6 +442,9 @@ public final class KubernetesFunctionSource implements FunctionSource {
     };
   }
 
-  /** What was loaded or refused: a resolved digest under one generation of the spec. */
-  private record Version(String digest, Long generation) {}
+  /**
+   * What was loaded or refused: a resolved digest under one generation of one object's spec (the
+   * uid tells a function deleted and created again under the same name from the old one).
+   */
+  private record Version(String uid, Long generation, String digest) {}
 }
