@@ -36,6 +36,7 @@ class WasmFunctionReconcilerIT {
   private static final Duration WAIT = Duration.ofSeconds(30);
 
   @Inject KubernetesClient client;
+  @Inject WarningEvents events;
 
   private String ns() {
     return client.getNamespace();
@@ -122,6 +123,23 @@ class WasmFunctionReconcilerIT {
                               .isEqualTo(ConfigMapModuleResolver.CONFIG_MAP_NOT_FOUND);
                           assertThat(e.getInvolvedObject().getKind()).isEqualTo("WasmFunction");
                         }));
+  }
+
+  @Test
+  void recordingTheSameWarningAgainKeepsOneEvent() {
+    createPool("pool-k");
+    createConfigMap("mod-k", TestFunctions.EMPTY_MODULE);
+    createFunction("fn-k", "pool-k", "mod-k");
+    awaitCondition("fn-k", "Ready", "True", FunctionStatusAggregator.READY);
+    WasmFunction fn = client.resources(WasmFunction.class).inNamespace(ns()).withName("fn-k").get();
+
+    events.warn(client, fn, "SomeReason", "same message");
+    events.warn(client, fn, "SomeReason", "same message");
+
+    assertThat(client.v1().events().inNamespace(ns()).list().getItems())
+        .filteredOn(e -> e.getInvolvedObject().getName().equals("fn-k"))
+        .singleElement()
+        .satisfies((Event e) -> assertThat(e.getReason()).isEqualTo("SomeReason"));
   }
 
   @Test
