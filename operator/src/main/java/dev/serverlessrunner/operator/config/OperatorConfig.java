@@ -20,14 +20,6 @@ public interface OperatorConfig {
   /** How function sources are resolved. */
   Sources sources();
 
-  /**
-   * Whether children are created, updated and status patched with server-side apply. Off only for
-   * API servers without it, such as the Fabric8 mock server of the e2e suite: the SDK's own
-   * {@code quarkus.operator-sdk.enable-ssa} is fixed when the application is built.
-   */
-  @WithDefault("true")
-  boolean serverSideApply();
-
   /** Defaults of the runner pods of every pool. */
   interface Runner {
     /** Image of the runner container when a pool sets no spec.image. */
