@@ -6,7 +6,10 @@ import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Every RunnerPool and WasmFunction under deploy/ fits the CRDs committed in deploy/crds/. */
+/**
+ * Every RunnerPool and WasmFunction under deploy/ fits the CRDs committed in deploy/crds/: their
+ * structural schema and their CEL rules.
+ */
 class CustomResourceSchemaTest {
 
   private static final CrdSchemas CRDS = CrdSchemas.load();
@@ -28,5 +31,13 @@ class CustomResourceSchemaTest {
     var schema = CRDS.schema(m.apiVersion(), m.kind()).orElseThrow();
 
     assertThat(StructuralValidator.validate(schema, m.tree())).as(m.toString()).isEmpty();
+  }
+
+  @ParameterizedTest
+  @MethodSource("customResources")
+  void resourceKeepsItsCrdsCelRules(Manifest m) {
+    var schema = CRDS.schema(m.apiVersion(), m.kind()).orElseThrow();
+
+    assertThat(CelRules.violations(schema, m.tree())).as(m.toString()).isEmpty();
   }
 }
