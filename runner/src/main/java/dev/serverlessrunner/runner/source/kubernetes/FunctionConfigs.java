@@ -6,6 +6,7 @@ import dev.serverlessrunner.crd.function.WasmFunctionSpec;
 import dev.serverlessrunner.runner.source.Abi;
 import dev.serverlessrunner.runner.source.Durability;
 import dev.serverlessrunner.runner.source.FunctionConfig;
+import dev.serverlessrunner.runner.source.Quantities;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,11 +41,11 @@ final class FunctionConfigs {
     return new FunctionConfig.LimitOverrides(
         limits.getMemory() == null
             ? null
-            : CrdQuantities.parseBytes("spec.limits.memory", limits.getMemory()),
+            : Quantities.parseBytes("spec.limits.memory", limits.getMemory()),
         limits.getFuel(),
         limits.getTimeout() == null
             ? null
-            : CrdQuantities.parseDuration("spec.limits.timeout", limits.getTimeout()),
+            : Quantities.parseDuration("spec.limits.timeout", limits.getTimeout()),
         nonNegative("spec.limits.maxStdoutBytes", limits.getMaxStdoutBytes()),
         nonNegative("spec.limits.maxRequestBytes", limits.getMaxRequestBytes()));
   }
