@@ -13,7 +13,9 @@ public class WasmFunctionStatus {
   @JsonPropertyDescription("metadata.generation of the spec this status describes.")
   private Long observedGeneration;
 
-  @JsonPropertyDescription("sha256:<hex> digest of the resolved module (or OCI manifest).")
+  @JsonPropertyDescription(
+      "sha256:<hex> digest of the module bytes (for OCI sources: the Wasm layer digest, not the"
+          + " manifest digest). Runners verify the module against it.")
   private String digest;
 
   @JsonPropertyDescription("Size of the module in bytes, when known.")

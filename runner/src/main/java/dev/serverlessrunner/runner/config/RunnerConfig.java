@@ -154,7 +154,7 @@ public interface RunnerConfig {
     int maxStderrBytes();
 
     /** Largest request body accepted; larger gets 413. */
-    @WithDefault("10485760")
+    @WithDefault("1048576")
     long maxRequestBytes();
   }
 
