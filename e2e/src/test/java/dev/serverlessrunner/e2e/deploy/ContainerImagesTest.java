@@ -136,6 +136,12 @@ class ContainerImagesTest {
     assertThat(javaOpts).containsPattern("-XX:MaxRAMPercentage=[0-9.]+").doesNotContain("-Xmx");
   }
 
+  @Test
+  void runnerImageLetsHotSpotCompileHugeGuestMethods() {
+    // Compiled guest functions can pass 8000 bytes of bytecode; HotSpot would interpret them.
+    assertThat(javaOpts("runner")).contains("-XX:-DontCompileHugeMethods");
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"runner", "operator"})
   void imageCopiesTheQuarkusFastJarLayout(String module) {

@@ -29,6 +29,8 @@ class RunnerPoolSizingTest {
       "runner/src/main/java/dev/serverlessrunner/runner/config/RunnerConfig.java";
   private static final String HEAP_BUDGET =
       "runner/src/main/java/dev/serverlessrunner/runner/lifecycle/HeapBudget.java";
+  private static final String ENGINE_OPTIONS =
+      "runner/src/main/java/dev/serverlessrunner/runner/engine/EngineOptions.java";
 
   static Stream<Manifest> pools() {
     return Manifests.under(ProjectFiles.deploy()).stream().filter(m -> m.is("RunnerPool"));
@@ -81,6 +83,28 @@ class RunnerPoolSizingTest {
             "%s: %d threads x %d MiB guest memory within %.0f %% of a %.0f MiB heap",
             m, threads, guestMemory >> 20, guestShare * 100, heap / (1 << 20))
         .isLessThanOrEqualTo(heap * guestShare);
+  }
+
+  @ParameterizedTest
+  @MethodSource("pools")
+  void heapHoldsTwoGuestMemoriesPerThreadAndAFullModuleCache(Manifest m) {
+    // bench/README.md, deployment notes: each worker can hold a guest memory up to its cap plus a
+    // spare one, and the module cache fills up to its bound.
+    ResourceRequirements r = resources(m);
+    int threads = amount(r.getLimits(), "cpu").setScale(0, RoundingMode.CEILING).intValueExact();
+    long guestMemory =
+        Long.parseLong(SourceFacts.configDefault(RUNNER_CONFIG, "long", "memoryBytes"));
+    long cache =
+        Long.parseLong(
+                SourceFacts.find(ENGINE_OPTIONS, "PoolOptions.defaults\\(\\), ([0-9]+)L << 20"))
+            << 20;
+    double heap = amount(r.getLimits(), "memory").doubleValue() * heapShare();
+
+    assertThat((double) threads * 2 * guestMemory + cache)
+        .as(
+            "%s: %d threads x 2 x %d MiB + %d MiB cache within a %.0f MiB heap",
+            m, threads, guestMemory >> 20, cache >> 20, heap / (1 << 20))
+        .isLessThanOrEqualTo(heap);
   }
 
   @ParameterizedTest
