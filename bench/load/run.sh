@@ -124,16 +124,20 @@ free_port() {
 # --- the runner build -------------------------------------------------------------------------
 if [[ -z $RUNNER_APP ]]; then
   SHA=$(git -C "$REPO" rev-parse --verify "$COMMIT^{commit}")
-  SRC="$WORK/src-${SHA:0:12}"
+  # Keyed by the trees the runner is built from, so a commit touching only bench/ or docs
+  # reuses the previous build.
+  KEY=$(git -C "$REPO" ls-tree "$SHA" pom.xml .mvn mvnw runner guests crds | sha1sum | cut -c1-12)
+  SRC="$WORK/src-$KEY"
   if [[ ! -f $SRC/runner/target/quarkus-app/quarkus-run.jar ]]; then
     log "building the runner from ${SHA:0:12} in $SRC"
     rm -rf "$SRC" && mkdir -p "$SRC"
     git -C "$REPO" archive "$SHA" | tar -x -C "$SRC"
     (cd "$SRC" && JAVA_HOME=$JAVA_HOME ./mvnw -B -q -pl runner -am package -DskipTests) \
-      >"$WORK/build-${SHA:0:12}.log" 2>&1 || die "build failed, see $WORK/build-${SHA:0:12}.log"
+      >"$WORK/build-$KEY.log" 2>&1 || die "build failed, see $WORK/build-$KEY.log"
+    echo "$SHA" >"$SRC/BUILT_FROM"
   fi
   RUNNER_APP="$SRC/runner/target/quarkus-app"
-  RUNNER_REV="${SHA:0:12}"
+  RUNNER_REV="$(cat "$SRC/BUILT_FROM" 2>/dev/null || echo "$SHA") (runner, guests, crds, poms as in ${SHA:0:12})"
   FUNCTIONS_DIR="$SRC/guests/wasm"
 else
   RUNNER_REV="prebuilt $RUNNER_APP"
@@ -141,6 +145,15 @@ else
 fi
 [[ -f $FUNCTIONS_DIR/fib.wasm && -f $FUNCTIONS_DIR/greeter.wasm ]] ||
   die "no fib/greeter guests in $FUNCTIONS_DIR"
+
+# Production JVM flags: those of the runner's container image (JAVA_OPTS in its Dockerfile),
+# e.g. -XX:-DontCompileHugeMethods, without which large compiled guest functions never get JITed.
+DOCKERFILE="$(cd "$RUNNER_APP/../.." && pwd)/src/main/docker/Dockerfile.jvm"
+IMAGE_JAVA_OPTS=()
+if [[ -f $DOCKERFILE ]]; then
+  read -r -a IMAGE_JAVA_OPTS <<<"$(sed -nE 's/^ENV JAVA_OPTS="([^"]*)".*/\1/p' "$DOCKERFILE")"
+fi
+[[ ${#IMAGE_JAVA_OPTS[@]} -gt 0 ]] || die "no JAVA_OPTS found in $DOCKERFILE"
 
 # --- PostgreSQL: two shards -------------------------------------------------------------------
 PG_PORTS=()
@@ -260,8 +273,9 @@ start_runner() {
     "-Drunner.benchmark.enabled=true"
   )
   [[ -n $QUEUE_CAPACITY ]] && opts+=("-Drunner.execution.queue-capacity=$QUEUE_CAPACITY")
+  opts=("${IMAGE_JAVA_OPTS[@]}" "${opts[@]}")
   opts+=("${RUNNER_OPTS[@]}")
-  log "starting the runner on :$RUNNER_PORT (${opts[*]:3})"
+  log "starting the runner on :$RUNNER_PORT (${opts[*]})"
   (cd "$RUN" && exec "$JAVA_HOME/bin/java" "${opts[@]}" -jar "$RUNNER_APP/quarkus-run.jar") \
     >"$RAW/runner.log" 2>&1 &
   RUNNER_PID=$!
@@ -398,6 +412,7 @@ has() { [[ " $CONFIGS " == *" $1 "* ]]; }
   echo "wrk: $(wrk -v 2>&1 | head -1)"
   echo "quick: $QUICK, duration: ${DURATION}s, warm-up: ${WARMUP}s, naive: ${NAIVE_DURATION}s at $NAIVE_CONNECTIONS connections, connections: $CONNECTIONS"
   echo "queue-capacity: ${QUEUE_CAPACITY:-default}"
+  echo "runner JVM options (from the image's Dockerfile): ${IMAGE_JAVA_OPTS[*]} ${RUNNER_OPTS[*]}"
   echo "load before: $(cat /proc/loadavg)"
 } >"$RAW/environment.txt"
 top -bn1 | head -20 >"$RAW/top-before.txt"
