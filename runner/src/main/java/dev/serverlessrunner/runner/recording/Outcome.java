@@ -18,8 +18,6 @@ public enum Outcome {
   MEMORY,
   /** The guest exhausted its call stack. */
   STACK,
-  /** The guest wrote more output than allowed. */
-  OUTPUT,
   /** The host failed around the guest (a bug, not the guest's doing). */
   ERROR;
 

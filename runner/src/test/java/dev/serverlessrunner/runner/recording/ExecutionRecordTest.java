@@ -30,7 +30,7 @@ class ExecutionRecordTest {
             "flood",
             "sha256:ab",
             null,
-            Outcome.OUTPUT,
+            Outcome.EXIT,
             captured,
             3,
             1_000_000,
