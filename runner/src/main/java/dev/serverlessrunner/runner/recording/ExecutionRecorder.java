@@ -32,10 +32,10 @@ public final class ExecutionRecorder implements AutoCloseable {
   /**
    * Draws per reservation before giving up. A fresh id lands on a random shard, so with one shard
    * full (down) the next draw most likely lands on one with room: executions keep being admitted
-   * while any shard can take them, and each record still lives where {@link ShardRouter} says.
-   * With N shards of which only one has room, all 32·N draws miss it with probability
-   * (1 − 1/N)^(32·N) < e^−32: a refusal means every shard is full, not bad luck. A draw costs
-   * about 50 ns, and only full shards make more than one.
+   * while any shard can take them, and each record still lives where {@link ShardRouter} says. With
+   * N shards of which only one has room, all 32·N draws miss it with probability (1 − 1/N)^(32·N) <
+   * e^−32: a refusal means every shard is full, not bad luck. A draw costs about 50 ns, and only
+   * full shards make more than one.
    */
   private static final int DRAWS_PER_SHARD = 32;
 
