@@ -190,5 +190,13 @@ public interface RunnerConfig {
     /** Where the embedded PostgreSQL keeps its data when no shard is configured. */
     @WithDefault("${user.home}/.serverless-runner/embedded-postgres")
     Path embeddedDataDir();
+
+    /**
+     * Whether a runner pod ({@code runner.kubernetes.pool} set) without shards may start the
+     * embedded PostgreSQL. Off: inside a pod its records vanish with the pod and each pod sees only
+     * its own, so a pool without shards refuses to start instead of losing records quietly.
+     */
+    @WithDefault("false")
+    boolean allowEmbedded();
   }
 }

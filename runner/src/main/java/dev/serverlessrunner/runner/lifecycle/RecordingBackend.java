@@ -33,7 +33,7 @@ public final class RecordingBackend {
       Path embeddedDataDir,
       Vertx vertx,
       MeterRegistry registry) {
-    List<String> uris = shards.orElse(List.of()).stream().filter(s -> !s.isBlank()).toList();
+    List<String> uris = shardUris(shards);
     if (!uris.isEmpty()) {
       return new RecordingBackend(
           ExecutionRecorder.start(config.shardUris(uris).build(), vertx, registry),
@@ -52,6 +52,11 @@ public final class RecordingBackend {
       db.close();
       throw e;
     }
+  }
+
+  /** The configured shard URIs without blank entries; empty means the embedded database. */
+  static List<String> shardUris(Optional<List<String>> shards) {
+    return shards.orElse(List.of()).stream().filter(s -> !s.isBlank()).toList();
   }
 
   public ExecutionRecorder recorder() {

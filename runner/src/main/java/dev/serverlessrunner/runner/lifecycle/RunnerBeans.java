@@ -62,6 +62,7 @@ public class RunnerBeans {
   @Produces
   @Singleton
   RecordingBackend recording(RunnerConfig config, Vertx vertx, MeterRegistry registry) {
+    requireShardsInPods(config);
     RunnerConfig.Recording r = config.recording();
     RecorderConfig.Builder builder =
         RecorderConfig.builder()
@@ -70,6 +71,25 @@ public class RunnerBeans {
             .maxInFlight(r.maxInFlight())
             .queueCapacity(r.queueCapacity());
     return RecordingBackend.start(builder, r.shards(), r.embeddedDataDir(), vertx, registry);
+  }
+
+  /**
+   * Refuses a runner pod without shards: an embedded database inside the pod loses its records with
+   * the pod, and each pod would answer {@code GET /executions/{id}} for its own records only.
+   */
+  static void requireShardsInPods(RunnerConfig config) {
+    if (config.kubernetes().pool().isEmpty()
+        || !RecordingBackend.shardUris(config.recording().shards()).isEmpty()
+        || config.recording().allowEmbedded()) {
+      return;
+    }
+    throw new IllegalStateException(
+        "runner pod of RunnerPool "
+            + config.kubernetes().pool().get()
+            + " has no runner.recording.shards: refusing to start an embedded PostgreSQL inside the"
+            + " pod, whose records would vanish with it. Give the RunnerPool"
+            + " spec.persistence.shards (deploy/README.md, Storage), or set"
+            + " runner.recording.allow-embedded=true for a throwaway test");
   }
 
   @Produces
