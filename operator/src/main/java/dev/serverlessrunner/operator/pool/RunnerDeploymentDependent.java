@@ -20,8 +20,11 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import jakarta.inject.Inject;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
@@ -45,6 +48,33 @@ public class RunnerDeploymentDependent
   /** Key of a shard Secret holding the connection URI. */
   public static final String SHARD_SECRET_KEY = "url";
 
+  /** Guest threads ({@code runner.execution.threads}), from the container's CPU. */
+  public static final String ENV_THREADS = "RUNNER_EXECUTION_THREADS";
+
+  /** Registries the runner reaches over plain HTTP, comma-separated. */
+  public static final String ENV_INSECURE_REGISTRIES = "RUNNER_KUBERNETES_INSECURE_REGISTRIES";
+
+  /** Directory of the runner's OCI blob cache. */
+  public static final String ENV_BLOB_CACHE_DIR = "RUNNER_KUBERNETES_BLOB_CACHE_DIR";
+
+  /** Bound of the runner's OCI blob cache, in bytes. */
+  public static final String ENV_BLOB_CACHE_MAX_BYTES = "RUNNER_KUBERNETES_BLOB_CACHE_MAX_BYTES";
+
+  /** The emptyDir volume holding the blob cache, so a restarted container finds its modules. */
+  static final String BLOB_CACHE_VOLUME = "blob-cache";
+
+  /** Where the blob cache volume is mounted. */
+  static final String BLOB_CACHE_PATH = "/var/cache/serverless-runner/blobs";
+
+  /** sizeLimit of the blob cache volume; the kubelet evicts a pod whose emptyDir passes it. */
+  static final String BLOB_CACHE_SIZE_LIMIT = "1Gi";
+
+  /**
+   * The runner's cache bound: 256 MiB under the volume's limit, because a module is written before
+   * older ones are evicted, and five maximum-size (50 MiB) modules may be in flight at once.
+   */
+  static final long BLOB_CACHE_MAX_BYTES = 768L << 20;
+
   @Inject OperatorConfig config;
 
   public RunnerDeploymentDependent() {
@@ -59,6 +89,7 @@ public class RunnerDeploymentDependent
   @Override
   protected Deployment desired(RunnerPool pool, Context<RunnerPool> context) {
     RunnerPoolSpec spec = pool.getSpec();
+    ResourceRequirements resources = resources(spec);
     return new DeploymentBuilder()
         .withMetadata(PoolNames.childMetadata(pool))
         .withNewSpec()
@@ -74,6 +105,19 @@ public class RunnerDeploymentDependent
         .withNewSpec()
         .withServiceAccountName(PoolNames.childName(pool))
         .withTerminationGracePeriodSeconds(config.runner().terminationGracePeriod().toSeconds())
+        // The "restricted" Pod Security Standard; the image runs as uid 10001.
+        .withNewSecurityContext()
+        .withRunAsNonRoot(true)
+        .withNewSeccompProfile()
+        .withType("RuntimeDefault")
+        .endSeccompProfile()
+        .endSecurityContext()
+        .addNewVolume()
+        .withName(BLOB_CACHE_VOLUME)
+        .withNewEmptyDir()
+        .withSizeLimit(new Quantity(BLOB_CACHE_SIZE_LIMIT))
+        .endEmptyDir()
+        .endVolume()
         .addNewContainer()
         .withName(PoolNames.CONTAINER)
         .withImage(spec.getImage() != null ? spec.getImage() : config.runner().image())
@@ -83,8 +127,12 @@ public class RunnerDeploymentDependent
         .withContainerPort(PoolNames.HTTP_PORT)
         .withProtocol("TCP")
         .endPort()
-        .withEnv(env(pool))
-        .withResources(resources(spec))
+        .withEnv(env(pool, resources))
+        .withResources(resources)
+        .addNewVolumeMount()
+        .withName(BLOB_CACHE_VOLUME)
+        .withMountPath(BLOB_CACHE_PATH)
+        .endVolumeMount()
         .withReadinessProbe(probe("/q/health/ready", 5, 3))
         .withLivenessProbe(probe("/q/health/live", 10, 6))
         .withNewSecurityContext()
@@ -108,7 +156,31 @@ public class RunnerDeploymentDependent
     return pool.getSpec().getReplicas() == null ? 1 : pool.getSpec().getReplicas();
   }
 
-  private static List<EnvVar> env(RunnerPool pool) {
+  /**
+   * One guest thread per CPU of the limit, else of the request, rounded up; 1 without either. The
+   * JVM sees every core of the node when there is no CPU limit, and that many threads would fail
+   * the runner's heap check (threads x guest memory within half the heap).
+   */
+  static int executionThreads(ResourceRequirements resources) {
+    Quantity cpu = cpu(resources.getLimits());
+    if (cpu == null) {
+      cpu = cpu(resources.getRequests());
+    }
+    if (cpu == null) {
+      return 1;
+    }
+    BigDecimal cores =
+        cpu.getNumericalAmount()
+            .setScale(0, RoundingMode.CEILING)
+            .min(BigDecimal.valueOf(Integer.MAX_VALUE));
+    return Math.max(1, cores.intValue());
+  }
+
+  private static Quantity cpu(Map<String, Quantity> quantities) {
+    return quantities == null ? null : quantities.get("cpu");
+  }
+
+  private List<EnvVar> env(RunnerPool pool, ResourceRequirements resources) {
     List<EnvVar> env = new ArrayList<>();
     env.add(new EnvVar(ENV_POOL, pool.getMetadata().getName(), null));
     env.add(
@@ -151,6 +223,16 @@ public class RunnerDeploymentDependent
       addIfSet(env, "RUNNER_RECORDING_MAX_ROWS", batch.getMaxRows());
       addIfSet(env, "RUNNER_RECORDING_FLUSH_INTERVAL", batch.getFlushInterval());
       addIfSet(env, "RUNNER_RECORDING_QUEUE_CAPACITY", batch.getQueueCapacity());
+    }
+    env.add(new EnvVar(ENV_THREADS, String.valueOf(executionThreads(resources)), null));
+    env.add(new EnvVar(ENV_BLOB_CACHE_DIR, BLOB_CACHE_PATH, null));
+    env.add(new EnvVar(ENV_BLOB_CACHE_MAX_BYTES, String.valueOf(BLOB_CACHE_MAX_BYTES), null));
+    List<String> insecure =
+        config.sources().insecureRegistries().orElse(List.of()).stream()
+            .filter(r -> !r.isBlank())
+            .toList();
+    if (!insecure.isEmpty()) {
+      env.add(new EnvVar(ENV_INSECURE_REGISTRIES, String.join(",", insecure), null));
     }
     return env;
   }

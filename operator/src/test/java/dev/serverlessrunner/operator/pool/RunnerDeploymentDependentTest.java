@@ -9,6 +9,8 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -156,13 +158,118 @@ class RunnerDeploymentDependentTest {
     RunnerPool pool = TestPools.fixed("ns", "p", 1);
     assertThat(runner(desired(pool)).getResources().getRequests())
         .containsEntry("cpu", new Quantity("500m"))
-        .containsEntry("memory", new Quantity("512Mi"));
+        .containsEntry("memory", new Quantity("1Gi"));
 
     pool.getSpec()
         .setResources(
             new ResourceRequirementsBuilder().addToRequests("cpu", new Quantity("2")).build());
     assertThat(runner(desired(pool)).getResources().getRequests())
         .containsExactlyEntriesOf(Map.of("cpu", new Quantity("2")));
+  }
+
+  private static RunnerPool withCpu(String request, String limit) {
+    RunnerPool pool = TestPools.fixed("ns", "p", 1);
+    ResourceRequirementsBuilder resources =
+        new ResourceRequirementsBuilder().addToLimits("memory", new Quantity("1Gi"));
+    if (request != null) {
+      resources.addToRequests("cpu", new Quantity(request));
+    }
+    if (limit != null) {
+      resources.addToLimits("cpu", new Quantity(limit));
+    }
+    pool.getSpec().setResources(resources.build());
+    return pool;
+  }
+
+  private String threads(RunnerPool pool) {
+    return env(desired(pool)).get("RUNNER_EXECUTION_THREADS").getValue();
+  }
+
+  @Test
+  void executionThreadsFollowTheCpuLimitRoundedUp() {
+    assertThat(threads(withCpu("500m", "1500m"))).isEqualTo("2");
+    assertThat(threads(withCpu("1", "4"))).isEqualTo("4");
+  }
+
+  @Test
+  void executionThreadsFollowTheCpuRequestWhenThereIsNoLimit() {
+    assertThat(threads(withCpu("3", null))).isEqualTo("3");
+    assertThat(threads(withCpu("100m", null))).isEqualTo("1");
+  }
+
+  @Test
+  void poolWithoutAnyCpuGetsOneExecutionThread() {
+    assertThat(threads(withCpu(null, null))).isEqualTo("1");
+    assertThat(threads(withCpu("0", null))).isEqualTo("1");
+  }
+
+  @Test
+  void defaultResourcesGiveOneThreadAndAGigabyteOfMemory() {
+    Deployment deployment = desired(TestPools.fixed("ns", "p", 1));
+
+    assertThat(env(deployment).get("RUNNER_EXECUTION_THREADS").getValue()).isEqualTo("1");
+    assertThat(runner(deployment).getResources().getLimits())
+        .containsEntry("memory", new Quantity("1Gi"));
+  }
+
+  @Test
+  void podMeetsTheRestrictedPodSecurityStandard() {
+    Deployment deployment = desired(TestPools.fixed("ns", "p", 1));
+    var pod = deployment.getSpec().getTemplate().getSpec().getSecurityContext();
+    var container = runner(deployment).getSecurityContext();
+
+    assertThat(pod.getRunAsNonRoot()).isTrue();
+    assertThat(pod.getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+    assertThat(container.getAllowPrivilegeEscalation()).isFalse();
+    assertThat(container.getCapabilities().getDrop()).containsExactly("ALL");
+  }
+
+  @Test
+  void insecureRegistriesOfTheOperatorReachTheRunner() {
+    RunnerDeploymentDependent withInsecure =
+        new RunnerDeploymentDependent(
+            TestConfig.with(
+                Map.of(
+                    "serverlessrunner.operator.sources.insecure-registries",
+                    "registry.local:5000,10.0.0.7")));
+
+    Deployment deployment = withInsecure.desired(TestPools.fixed("ns", "p", 1), null);
+
+    assertThat(env(deployment).get("RUNNER_KUBERNETES_INSECURE_REGISTRIES").getValue())
+        .isEqualTo("registry.local:5000,10.0.0.7");
+  }
+
+  @Test
+  void withoutInsecureRegistriesTheRunnerGetsNone() {
+    assertThat(env(desired(TestPools.fixed("ns", "p", 1))))
+        .doesNotContainKey("RUNNER_KUBERNETES_INSECURE_REGISTRIES");
+  }
+
+  @Test
+  void blobCacheLivesOnABoundedEmptyDirLargerThanTheCacheBound() {
+    Deployment deployment = desired(TestPools.fixed("ns", "p", 1));
+    Map<String, EnvVar> env = env(deployment);
+
+    Volume volume =
+        deployment.getSpec().getTemplate().getSpec().getVolumes().stream()
+            .filter(v -> v.getName().equals("blob-cache"))
+            .findFirst()
+            .orElseThrow();
+    VolumeMount mount =
+        runner(deployment).getVolumeMounts().stream()
+            .filter(m -> m.getName().equals("blob-cache"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(volume.getEmptyDir().getSizeLimit()).isEqualTo(new Quantity("1Gi"));
+    assertThat(env.get("RUNNER_KUBERNETES_BLOB_CACHE_DIR").getValue())
+        .isEqualTo(mount.getMountPath());
+    long cacheBound = Long.parseLong(env.get("RUNNER_KUBERNETES_BLOB_CACHE_MAX_BYTES").getValue());
+    long headroom =
+        Quantity.getAmountInBytes(volume.getEmptyDir().getSizeLimit()).longValueExact()
+            - cacheBound;
+    // Room for a few maximum-size modules written before older ones are evicted.
+    assertThat(headroom)
+        .isGreaterThanOrEqualTo(4 * TestConfig.defaults().sources().maxModuleBytes());
   }
 
   @Test
