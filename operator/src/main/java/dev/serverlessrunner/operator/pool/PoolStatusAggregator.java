@@ -1,6 +1,7 @@
 package dev.serverlessrunner.operator.pool;
 
 import dev.serverlessrunner.crd.CrdGroup;
+import dev.serverlessrunner.crd.pool.Persistence;
 import dev.serverlessrunner.crd.pool.RunnerPool;
 import dev.serverlessrunner.crd.pool.RunnerPoolStatus;
 import dev.serverlessrunner.operator.status.Conditions;
@@ -25,6 +26,15 @@ public final class PoolStatusAggregator {
   /** Reason: the runner Deployment does not exist (yet). */
   public static final String DEPLOYMENT_MISSING = "DeploymentMissing";
 
+  /** Reason: the pool names no shard, so its runner pods refuse to start. */
+  public static final String NO_SHARDS = "NoShardsConfigured";
+
+  /** Message of {@link #NO_SHARDS}: what to do. */
+  public static final String NO_SHARDS_MESSAGE =
+      "spec.persistence.shards is empty: runner pods refuse to start without PostgreSQL shards"
+          + " outside the pod. List Secrets whose key 'url' holds a postgresql:// URI in"
+          + " spec.persistence.shards (deploy/README.md, Storage)";
+
   private PoolStatusAggregator() {}
 
   /** The status the pool should have now; equal to the current one when nothing changed. */
@@ -47,7 +57,11 @@ public final class PoolStatusAggregator {
     String reason;
     String message;
     boolean allReady;
-    if (deployment.isEmpty()) {
+    if (!hasShards(pool)) {
+      allReady = false;
+      reason = NO_SHARDS;
+      message = NO_SHARDS_MESSAGE;
+    } else if (deployment.isEmpty()) {
       allReady = false;
       reason = DEPLOYMENT_MISSING;
       message = "Runner Deployment " + PoolNames.childName(pool) + " does not exist yet";
@@ -86,6 +100,31 @@ public final class PoolStatusAggregator {
             Conditions.of(
                 previous, CrdGroup.CONDITION_READY, allReady, reason, message, generation, now)));
     return status;
+  }
+
+  /** Whether the pool names at least one shard for its runners' records. */
+  public static boolean hasShards(RunnerPool pool) {
+    Persistence persistence = pool.getSpec().getPersistence();
+    return persistence != null
+        && persistence.getShards() != null
+        && !persistence.getShards().isEmpty();
+  }
+
+  /**
+   * The Ready condition of {@code next} when it reports a user error that {@code previous} did not
+   * (the moment for one Warning event), else empty.
+   */
+  public static Optional<Condition> newUserError(RunnerPoolStatus previous, RunnerPoolStatus next) {
+    Optional<Condition> ready = Conditions.find(next.getConditions(), CrdGroup.CONDITION_READY);
+    if (ready.isEmpty() || !NO_SHARDS.equals(ready.get().getReason())) {
+      return Optional.empty();
+    }
+    boolean reportedBefore =
+        previous != null
+            && Conditions.find(previous.getConditions(), CrdGroup.CONDITION_READY)
+                .map(c -> NO_SHARDS.equals(c.getReason()))
+                .orElse(false);
+    return reportedBefore ? Optional.empty() : ready;
   }
 
   private static int statusInt(Integer value) {

@@ -4,6 +4,7 @@ import dev.serverlessrunner.crd.CrdGroup;
 import dev.serverlessrunner.crd.function.WasmFunction;
 import dev.serverlessrunner.crd.pool.RunnerPool;
 import dev.serverlessrunner.crd.pool.RunnerPoolStatus;
+import dev.serverlessrunner.operator.function.WarningEvents;
 import dev.serverlessrunner.operator.status.Conditions;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
@@ -46,7 +47,12 @@ public class RunnerPoolReconciler implements Reconciler<RunnerPool> {
   /** Controller name, used in configuration keys and logs. */
   public static final String NAME = "runnerpool";
 
+  private final WarningEvents events;
   private final Clock clock = Clock.systemUTC();
+
+  public RunnerPoolReconciler(WarningEvents events) {
+    this.events = events;
+  }
 
   @Override
   public UpdateControl<RunnerPool> reconcile(RunnerPool pool, Context<RunnerPool> context) {
@@ -59,6 +65,9 @@ public class RunnerPoolReconciler implements Reconciler<RunnerPool> {
     if (next.equals(pool.getStatus())) {
       return UpdateControl.noUpdate();
     }
+    // Only when the condition first reports the error, so a misconfigured pool yields one event.
+    PoolStatusAggregator.newUserError(pool.getStatus(), next)
+        .ifPresent(c -> events.warn(context.getClient(), pool, c.getReason(), c.getMessage()));
     pool.setStatus(next);
     return UpdateControl.patchStatus(pool);
   }

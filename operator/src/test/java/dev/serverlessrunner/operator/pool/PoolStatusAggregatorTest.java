@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -30,13 +31,17 @@ class PoolStatusAggregatorTest {
             .build());
   }
 
+  private static RunnerPool pool(int replicas) {
+    return TestPools.withShards(TestPools.fixed("ns", "p", replicas), "pg-0");
+  }
+
   private static Condition ready(RunnerPoolStatus status) {
     return Conditions.find(status.getConditions(), "Ready").orElseThrow();
   }
 
   @Test
   void countsComeFromTheDeploymentAndFunctions() {
-    RunnerPool pool = TestPools.fixed("ns", "p", 3);
+    RunnerPool pool = pool(3);
 
     RunnerPoolStatus status = PoolStatusAggregator.aggregate(pool, deployment(3, 3, 2), 5, T0);
 
@@ -50,8 +55,7 @@ class PoolStatusAggregatorTest {
 
   @Test
   void missingDeploymentIsNotReadyWithAReason() {
-    RunnerPoolStatus status =
-        PoolStatusAggregator.aggregate(TestPools.fixed("ns", "p", 1), Optional.empty(), 0, T0);
+    RunnerPoolStatus status = PoolStatusAggregator.aggregate(pool(1), Optional.empty(), 0, T0);
 
     assertThat(ready(status).getStatus()).isEqualTo("False");
     assertThat(ready(status).getReason()).isEqualTo(PoolStatusAggregator.DEPLOYMENT_MISSING);
@@ -60,8 +64,7 @@ class PoolStatusAggregatorTest {
 
   @Test
   void partlyReadyPoolSaysHowManyPodsAreReady() {
-    RunnerPoolStatus status =
-        PoolStatusAggregator.aggregate(TestPools.fixed("ns", "p", 3), deployment(3, 3, 1), 0, T0);
+    RunnerPoolStatus status = PoolStatusAggregator.aggregate(pool(3), deployment(3, 3, 1), 0, T0);
 
     assertThat(ready(status).getStatus()).isEqualTo("False");
     assertThat(ready(status).getReason()).isEqualTo(PoolStatusAggregator.NOT_READY);
@@ -71,8 +74,7 @@ class PoolStatusAggregatorTest {
 
   @Test
   void fullyReadyPoolIsReady() {
-    RunnerPoolStatus status =
-        PoolStatusAggregator.aggregate(TestPools.fixed("ns", "p", 2), deployment(2, 2, 2), 0, T0);
+    RunnerPoolStatus status = PoolStatusAggregator.aggregate(pool(2), deployment(2, 2, 2), 0, T0);
 
     assertThat(ready(status).getStatus()).isEqualTo("True");
     assertThat(ready(status).getReason()).isEqualTo(PoolStatusAggregator.ALL_READY);
@@ -81,16 +83,55 @@ class PoolStatusAggregatorTest {
 
   @Test
   void poolScaledToZeroIsReadyButNotAvailable() {
-    RunnerPoolStatus status =
-        PoolStatusAggregator.aggregate(TestPools.fixed("ns", "p", 0), deployment(0, 0, 0), 0, T0);
+    RunnerPoolStatus status = PoolStatusAggregator.aggregate(pool(0), deployment(0, 0, 0), 0, T0);
 
     assertThat(ready(status).getReason()).isEqualTo(PoolStatusAggregator.SCALED_TO_ZERO);
     assertThat(Conditions.isTrue(status.getConditions(), "Available")).isFalse();
   }
 
   @Test
+  void poolWithoutShardsIsNotReadyAndSaysWhatToAdd() {
+    RunnerPoolStatus status =
+        PoolStatusAggregator.aggregate(TestPools.fixed("ns", "p", 2), deployment(2, 2, 0), 0, T0);
+
+    assertThat(ready(status).getStatus()).isEqualTo("False");
+    assertThat(ready(status).getReason()).isEqualTo("NoShardsConfigured");
+    assertThat(ready(status).getMessage()).contains("spec.persistence.shards");
+    assertThat(status.getReplicas()).isEqualTo(2);
+  }
+
+  @Test
+  void poolWithAnEmptyShardListIsNotReady() {
+    RunnerPool pool = pool(1);
+    pool.getSpec().getPersistence().setShards(List.of());
+
+    RunnerPoolStatus status = PoolStatusAggregator.aggregate(pool, deployment(1, 1, 0), 0, T0);
+
+    assertThat(ready(status).getReason()).isEqualTo(PoolStatusAggregator.NO_SHARDS);
+  }
+
+  @Test
+  void missingShardsAreAUserErrorOnlyWhenFirstReported() {
+    RunnerPool pool = TestPools.fixed("ns", "p", 1);
+    RunnerPoolStatus first = PoolStatusAggregator.aggregate(pool, deployment(1, 1, 0), 0, T0);
+    pool.setStatus(first);
+    RunnerPoolStatus second = PoolStatusAggregator.aggregate(pool, deployment(1, 1, 0), 1, T1);
+
+    assertThat(PoolStatusAggregator.newUserError(null, first))
+        .hasValueSatisfying(c -> assertThat(c.getReason()).isEqualTo("NoShardsConfigured"));
+    assertThat(PoolStatusAggregator.newUserError(first, second)).isEmpty();
+  }
+
+  @Test
+  void notReadyReplicasAreNoUserError() {
+    RunnerPoolStatus status = PoolStatusAggregator.aggregate(pool(3), deployment(3, 3, 1), 0, T0);
+
+    assertThat(PoolStatusAggregator.newUserError(null, status)).isEmpty();
+  }
+
+  @Test
   void unchangedWorldGivesAnEqualStatusAtALaterTime() {
-    RunnerPool pool = TestPools.fixed("ns", "p", 2);
+    RunnerPool pool = pool(2);
     pool.setStatus(PoolStatusAggregator.aggregate(pool, deployment(2, 2, 2), 1, T0));
 
     RunnerPoolStatus later = PoolStatusAggregator.aggregate(pool, deployment(2, 2, 2), 1, T1);
@@ -100,7 +141,7 @@ class PoolStatusAggregatorTest {
 
   @Test
   void transitionTimeMovesOnlyWhenTheConditionStatusChanges() {
-    RunnerPool pool = TestPools.fixed("ns", "p", 2);
+    RunnerPool pool = pool(2);
     pool.setStatus(PoolStatusAggregator.aggregate(pool, deployment(2, 2, 0), 0, T0));
     RunnerPoolStatus sameStatusNewReason =
         PoolStatusAggregator.aggregate(pool, deployment(2, 2, 1), 0, T1);

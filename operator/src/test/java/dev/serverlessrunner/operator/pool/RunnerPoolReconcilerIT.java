@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.serverlessrunner.crd.pool.RunnerPool;
 import dev.serverlessrunner.operator.TestPools;
 import dev.serverlessrunner.operator.status.Conditions;
+import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Service;
@@ -170,7 +171,7 @@ class RunnerPoolReconcilerIT {
 
   @Test
   void deploymentStatusFlowsIntoThePoolStatus() {
-    create(TestPools.fixed(client.getNamespace(), "zeta", 2));
+    create(TestPools.withShards(TestPools.fixed(client.getNamespace(), "zeta", 2), "pg-0"));
     Deployment deployment = awaitChild(Deployment.class, "zeta");
     await()
         .atMost(WAIT)
@@ -195,6 +196,35 @@ class RunnerPoolReconcilerIT {
               assertThat(pool.getStatus().getSelector())
                   .isEqualTo("app.kubernetes.io/name=runner,serverlessrunner.dev/pool=zeta");
               assertThat(Conditions.isTrue(pool.getStatus().getConditions(), "Ready")).isTrue();
+            });
+  }
+
+  @Test
+  void poolWithoutShardsGetsItsDeploymentAConditionAndOneWarningEvent() {
+    create(TestPools.fixed(client.getNamespace(), "iota", 1));
+    awaitChild(Deployment.class, "iota");
+
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              assertThat(
+                      Conditions.find(pool("iota").getStatus().getConditions(), "Ready")
+                          .orElseThrow())
+                  .satisfies(
+                      c -> {
+                        assertThat(c.getStatus()).isEqualTo("False");
+                        assertThat(c.getReason()).isEqualTo(PoolStatusAggregator.NO_SHARDS);
+                      });
+              assertThat(client.v1().events().inNamespace(client.getNamespace()).list().getItems())
+                  .filteredOn(e -> e.getInvolvedObject().getName().equals("iota"))
+                  .singleElement()
+                  .satisfies(
+                      (Event e) -> {
+                        assertThat(e.getType()).isEqualTo("Warning");
+                        assertThat(e.getReason()).isEqualTo(PoolStatusAggregator.NO_SHARDS);
+                        assertThat(e.getInvolvedObject().getKind()).isEqualTo("RunnerPool");
+                      });
             });
   }
 
