@@ -62,6 +62,13 @@ def derive(r):
         "pool_rejected": r.get("pool_rejected", 0),
         "records_dropped": r.get("records_dropped", 0),
         "load": r.get("loadavg_before", ""),
+        # Cores used by everything else (other engineers' builds) while this run was measured.
+        "others_cores": (
+            (r["machine_busy_s"] - r["server_cpu_s"] - r["pg_cpu_s"] - r["wrk_cpu_s"])
+            / r["elapsed_s"]
+            if "machine_busy_s" in r
+            else None
+        ),
         "threads_us": {
             k: v / max(requests, 1) * 1e6 for k, v in r.get("threads_cpu_s", {}).items()
         },
@@ -83,14 +90,16 @@ def rows_cell(d):
 def table(runs):
     out = [
         "| configuration | conns | 2xx/s | P50 ms | P99 ms | non-2xx | socket errors | 2xx | "
-        "rows persisted | server CPU µs/req | PostgreSQL CPU µs/req | server RSS MiB |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "rows persisted | server CPU µs/req | PostgreSQL CPU µs/req | server RSS MiB | "
+        "other processes, cores |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for d in runs:
         out.append(
             f"| {LABELS[d['config']]} | {d['connections']} | {d['rps']:,.0f} | {d['p50']:.2f} | "
             f"{d['p99']:.2f} | {d['non2xx']:,} | {d['socket_errors']:,} | {d['ok']:,} | "
-            f"{rows_cell(d)} | {d['server_us']:.0f} | {d['pg_us']:.0f} | {d['rss_mib']:.0f} |"
+            f"{rows_cell(d)} | {d['server_us']:.0f} | {d['pg_us']:.0f} | {d['rss_mib']:.0f} | "
+            f"{'—' if d['others_cores'] is None else format(d['others_cores'], '.2f')} |"
         )
     return "\n".join(out)
 
@@ -199,6 +208,10 @@ def markdown(runs, environment):
             "",
             table(runs),
             "",
+            "Machine load (1/5/15-min load average just before each measured run; 2 cores, other",
+            "engineers' builds included): "
+            + "; ".join(f"{SHORT[d['config']]} c{d['connections']}: {d['load']}" for d in runs),
+            "",
             "## Against the targets",
             "",
             ratios(runs),
@@ -233,11 +246,12 @@ def main():
         with open(a.line) as f:
             d = derive(json.loads(f.readlines()[-1]))
         rows = "rows OK" if d["rows_ok"] else f"ROWS MISMATCH {d['rows_diff']:+}"
+        others = "" if d["others_cores"] is None else f", others {d['others_cores']:.2f} cores"
         print(
             f"    {d['config']} c{d['connections']}: {d['rps']:,.0f} 2xx/s, P50 {d['p50']:.2f} ms, "
             f"P99 {d['p99']:.2f} ms, non-2xx {d['non2xx']}, socket errors {d['socket_errors']}, "
             f"2xx {d['ok']}, rows {d['rows']} ({rows}), server {d['server_us']:.0f} µs/req, "
-            f"pg {d['pg_us']:.0f} µs/req, wrk {d['wrk_us']:.0f} µs/req"
+            f"pg {d['pg_us']:.0f} µs/req, wrk {d['wrk_us']:.0f} µs/req{others}"
         )
         return 0
     runs = load(a.results)

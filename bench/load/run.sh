@@ -258,6 +258,8 @@ thread_ticks() {
     printf '%s\t%s\n' "$(sed -E 's/[-#_ ]?[0-9]+$//' <<<"$comm")" "$(awk '{print $12 + $13}' <<<"$stat")"
   done | awk -F'\t' '{t[$1] += $2} END {for (k in t) printf "%s\t%d\n", k, t[k]}'
 }
+# Busy and total CPU ticks of the whole machine (all processes, all cores).
+machine_ticks() { awk '/^cpu / {print $2 + $3 + $4 + $7 + $8 + $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9}' /proc/stat; }
 rss_kb() { awk -v k="$2" '$1 == k":" {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
 
 # --- the runner -------------------------------------------------------------------------------
@@ -341,6 +343,9 @@ run_case() {
   fi
   local srv0 pg0 srv1 pg1 stop_at load
   load=$(cut -d' ' -f1-3 /proc/loadavg)
+  local m0 m1 t0_ms t1_ms
+  m0=$(machine_ticks)
+  t0_ms=$(date +%s%3N)
   srv0=$(tree_ticks "$pid")
   thread_ticks "$pid" >"$RAW/$tag.threads0.tsv"
   pg0=$(pg_ticks)
@@ -354,6 +359,8 @@ run_case() {
   local rows_after
   rows_after=$(settled_rows)
   srv1=$(tree_ticks "$pid")
+  m1=$(machine_ticks)
+  t1_ms=$(date +%s%3N)
   thread_ticks "$pid" >"$RAW/$tag.threads1.tsv"
   pg1=$(pg_ticks)
   local rejected=0 dropped=0 rss=0 hwm=0
@@ -387,6 +394,8 @@ rec = {
   "rows_before": $rows_before, "rows_after": $rows_after,
   "server_cpu_s": ($srv1 - $srv0) / $CLK_TCK, "pg_cpu_s": ($pg1 - $pg0) / $CLK_TCK,
   "wrk_cpu_s": $wrk_cpu, "rss_kb": $rss, "hwm_kb": $hwm,
+  "machine_busy_s": (${m1% *} - ${m0% *}) / $CLK_TCK, "machine_total_s": (${m1#* } - ${m0#* }) / $CLK_TCK,
+  "elapsed_s": ($t1_ms - $t0_ms) / 1000,
   "pool_rejected": $rejected, "records_dropped": $dropped, "loadavg_before": "$load",
   "threads_cpu_s": dict(sorted(threads.items(), key=lambda kv: -kv[1])),
   "wrk": w,
@@ -415,7 +424,7 @@ has() { [[ " $CONFIGS " == *" $1 "* ]]; }
   echo "runner JVM options (from the image's Dockerfile): ${IMAGE_JAVA_OPTS[*]} ${RUNNER_OPTS[*]}"
   echo "load before: $(cat /proc/loadavg)"
 } >"$RAW/environment.txt"
-top -bn1 | head -20 >"$RAW/top-before.txt"
+top -bn2 -d1 | awk '/^top -/ {n++} n == 2' | head -20 >"$RAW/top-before.txt" || true
 
 start_shards
 start_runner
@@ -443,7 +452,7 @@ if has node-fib || has node-ping; then
 fi
 
 echo "load after: $(cat /proc/loadavg)" >>"$RAW/environment.txt"
-top -bn1 | head -20 >"$RAW/top-after.txt"
+top -bn2 -d1 | awk '/^top -/ {n++} n == 2' | head -20 >"$RAW/top-after.txt" || true
 cp "$RAW/runner.log" "$RAW/runner.log.keep" 2>/dev/null || true
 
 # --- the report -------------------------------------------------------------------------------------
