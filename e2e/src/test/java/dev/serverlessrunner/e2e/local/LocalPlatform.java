@@ -11,13 +11,18 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * Everything the local suite runs against, started once per test JVM: two real PostgreSQL shards, a
@@ -130,6 +135,8 @@ public final class LocalPlatform implements AutoCloseable {
   }
 
   private void startRunnerPods() {
+    // A new pod's /tmp is an empty emptyDir: no blob cached by an earlier run.
+    deleteRecursively(ProjectLayout.target().resolve("e2e-pods"));
     Container container = deployment.getSpec().getTemplate().getSpec().getContainers().getFirst();
     int replicas = deployment.getSpec().getReplicas();
     for (int i = 0; i < replicas; i++) {
@@ -238,6 +245,19 @@ public final class LocalPlatform implements AutoCloseable {
   /** Writes statuses, events, the Deployment and every process log under {@code dir}. */
   public void dump(Path dir) {
     Dumps.write(dir, client(), NAMESPACE, operator, runners);
+  }
+
+  private static void deleteRecursively(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(dir)) {
+      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(path);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot delete " + dir, e);
+    }
   }
 
   @Override

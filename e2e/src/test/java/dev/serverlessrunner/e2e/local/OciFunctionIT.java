@@ -56,6 +56,12 @@ class OciFunctionIT {
       assertThat(row.shard()).isEqualTo(Records.shardOf(platform, id));
       assertThat(row.moduleDigest()).isEqualTo(pushed.moduleDigest());
     }
+    // Each pod has its own (empty at start) blob cache, so each pulled the module itself.
+    assertThat(
+            platform
+                .registry()
+                .countRequests("GET /v2/fn/oci-serve/blobs/" + pushed.moduleDigest()))
+        .isGreaterThanOrEqualTo(platform.runners().size());
   }
 
   @Test
