@@ -42,6 +42,31 @@ public record RegistryCredentials(String username, String password) {
         Objects.requireNonNull(username, "username"), Objects.requireNonNull(password, "password"));
   }
 
+  /** Key of a {@code kubernetes.io/dockerconfigjson} Secret's data. */
+  public static final String DOCKER_CONFIG_JSON_KEY = ".dockerconfigjson";
+
+  /** Key of a legacy {@code kubernetes.io/dockercfg} Secret's data. */
+  public static final String DOCKER_CFG_KEY = ".dockercfg";
+
+  /**
+   * The credentials for {@code registry} in a Kubernetes pull Secret's {@code data} (values base64,
+   * as the API returns them), from its {@value #DOCKER_CONFIG_JSON_KEY} or legacy {@value
+   * #DOCKER_CFG_KEY} key.
+   *
+   * @throws IllegalArgumentException saying what is wrong with the Secret, for a user to fix
+   */
+  public static RegistryCredentials fromPullSecretData(
+      java.util.Map<String, String> data, String registry) {
+    String encoded = data.getOrDefault(DOCKER_CONFIG_JSON_KEY, data.get(DOCKER_CFG_KEY));
+    if (encoded == null) {
+      throw new IllegalArgumentException(
+          "has no "
+              + DOCKER_CONFIG_JSON_KEY
+              + " key (a Secret of type kubernetes.io/dockerconfigjson is expected)");
+    }
+    return fromDockerConfigJson(java.util.Base64.getDecoder().decode(encoded), registry);
+  }
+
   /**
    * The credentials for {@code registry} (host and optional port, as in {@link
    * OciReference#registry()}) in a Docker config: a Kubernetes {@code .dockerconfigjson} Secret, a

@@ -26,6 +26,27 @@ class RegistryCredentialsTest {
   }
 
   @Test
+  void readsAPullSecretsBase64Data() {
+    String json = "{\"auths\":{\"ghcr.io\":{\"auth\":\"" + auth("me:pw") + "\"}}}";
+
+    assertThat(
+            RegistryCredentials.fromPullSecretData(
+                java.util.Map.of(".dockerconfigjson", auth(json)), "ghcr.io"))
+        .isEqualTo(RegistryCredentials.basic("me", "pw"));
+  }
+
+  @Test
+  void pullSecretWithoutDockerConfigKeySaysWhatIsExpected() {
+    assertThatThrownBy(
+            () ->
+                RegistryCredentials.fromPullSecretData(
+                    java.util.Map.of("token", "eA=="), "ghcr.io"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(".dockerconfigjson")
+        .hasMessageContaining("kubernetes.io/dockerconfigjson");
+  }
+
+  @Test
   void readsUsernameAndPasswordFields() {
     byte[] json =
         config("{\"auths\":{\"registry.local:5000\":{\"username\":\"u\",\"password\":\"p\"}}}");

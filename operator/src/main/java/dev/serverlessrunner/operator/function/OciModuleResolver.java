@@ -13,7 +13,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
-import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -27,12 +26,6 @@ import java.util.function.Function;
  */
 @Singleton
 public class OciModuleResolver {
-  /** Key of a kubernetes.io/dockerconfigjson Secret. */
-  static final String DOCKER_CONFIG_JSON = ".dockerconfigjson";
-
-  /** Key of a legacy kubernetes.io/dockercfg Secret, which the runners accept too. */
-  static final String DOCKER_CFG = ".dockercfg";
-
   /** Reason: spec.source.oci.ref or digest is malformed. */
   public static final String INVALID_REFERENCE = "InvalidReference";
 
@@ -159,18 +152,8 @@ public class OciModuleResolver {
       throw new InvalidPullSecretException(PULL_SECRET_NOT_FOUND, where + " does not exist");
     }
     Map<String, String> data = secret.getData() == null ? Map.of() : secret.getData();
-    String encoded = data.getOrDefault(DOCKER_CONFIG_JSON, data.get(DOCKER_CFG));
-    if (encoded == null) {
-      throw new InvalidPullSecretException(
-          PULL_SECRET_INVALID,
-          where
-              + " has no "
-              + DOCKER_CONFIG_JSON
-              + " key (a Secret of type kubernetes.io/dockerconfigjson is expected)");
-    }
     try {
-      return RegistryCredentials.fromDockerConfigJson(
-          Base64.getDecoder().decode(encoded), ref.registry());
+      return RegistryCredentials.fromPullSecretData(data, ref.registry());
     } catch (IllegalArgumentException e) {
       throw new InvalidPullSecretException(PULL_SECRET_INVALID, where + ": " + e.getMessage());
     }

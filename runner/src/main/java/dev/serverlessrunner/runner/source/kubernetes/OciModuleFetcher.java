@@ -9,7 +9,6 @@ import dev.serverlessrunner.oci.RegistryClient;
 import dev.serverlessrunner.oci.RegistryCredentials;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
@@ -20,12 +19,6 @@ import java.util.function.Function;
  * the disk cache is served from it without asking the API server or the registry.
  */
 final class OciModuleFetcher implements ModuleFetcher {
-
-  /** Key of a {@code kubernetes.io/dockerconfigjson} Secret. */
-  static final String DOCKER_CONFIG_JSON = ".dockerconfigjson";
-
-  /** Key of a legacy {@code kubernetes.io/dockercfg} Secret. */
-  static final String DOCKER_CFG = ".dockercfg";
 
   private final RegistryClient registry;
   private final BlobCache cache;
@@ -92,17 +85,8 @@ final class OciModuleFetcher implements ModuleFetcher {
       throw new ModuleUnusableException(where + " does not exist");
     }
     Map<String, String> data = secret.getData() == null ? Map.of() : secret.getData();
-    String encoded = data.getOrDefault(DOCKER_CONFIG_JSON, data.get(DOCKER_CFG));
-    if (encoded == null) {
-      throw new ModuleUnusableException(
-          where
-              + " has no "
-              + DOCKER_CONFIG_JSON
-              + " key (a Secret of type kubernetes.io/dockerconfigjson is expected)");
-    }
     try {
-      return RegistryCredentials.fromDockerConfigJson(
-          Base64.getDecoder().decode(encoded), ref.registry());
+      return RegistryCredentials.fromPullSecretData(data, ref.registry());
     } catch (IllegalArgumentException e) {
       throw new ModuleUnusableException(where + ": " + e.getMessage(), e);
     }
