@@ -259,7 +259,9 @@ thread_ticks() {
   done | awk -F'\t' '{t[$1] += $2} END {for (k in t) printf "%s\t%d\n", k, t[k]}'
 }
 # Busy and total CPU ticks of the whole machine (all processes, all cores).
-machine_ticks() { awk '/^cpu / {print $2 + $3 + $4 + $7 + $8 + $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9}' /proc/stat; }
+# "user+nice+system+steal irq+softirq": loopback networking is mostly softirq time, which the
+# kernel does not charge to any process.
+machine_ticks() { awk '/^cpu / {print $2 + $3 + $4 + $9, $7 + $8}' /proc/stat; }
 rss_kb() { awk -v k="$2" '$1 == k":" {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
 
 # --- the runner -------------------------------------------------------------------------------
@@ -275,7 +277,8 @@ start_runner() {
     "-Drunner.benchmark.enabled=true"
   )
   [[ -n $QUEUE_CAPACITY ]] && opts+=("-Drunner.execution.queue-capacity=$QUEUE_CAPACITY")
-  opts=("${IMAGE_JAVA_OPTS[@]}" "${opts[@]}")
+  # GC pauses logged (not tuned) so that latency outliers can be told from collector pauses.
+  opts=("${IMAGE_JAVA_OPTS[@]}" "-Xlog:gc:file=$RAW/runner-gc.log:time" "${opts[@]}")
   opts+=("${RUNNER_OPTS[@]}")
   log "starting the runner on :$RUNNER_PORT (${opts[*]})"
   (cd "$RUN" && exec "$JAVA_HOME/bin/java" "${opts[@]}" -jar "$RUNNER_APP/quarkus-run.jar") \
@@ -387,6 +390,22 @@ def ticks(path):
         return {k: int(v) for k, v in (line.rstrip("\\n").split("\\t") for line in f if line.strip())}
 t0, t1 = ticks(sys.argv[2]), ticks(sys.argv[3])
 threads = {k: (t1[k] - t0.get(k, 0)) / $CLK_TCK for k in t1 if t1[k] - t0.get(k, 0) > 0}
+def gc_pauses(start_ms, end_ms):
+    """The runner's GC pauses (ms) logged between the two instants (-Xlog:gc with time)."""
+    import datetime, re
+    out = []
+    try:
+        lines = open("$RAW/runner-gc.log").read().splitlines()
+    except OSError:
+        return out
+    for line in lines:
+        m = re.match(r"\\[([^\\]]+)\\].* Pause .* ([0-9.]+)ms$", line)
+        if not m:
+            continue
+        t = datetime.datetime.strptime(m.group(1), "%Y-%m-%dT%H:%M:%S.%f%z").timestamp() * 1000
+        if start_ms <= t <= end_ms and "$server" == "runner":
+            out.append(float(m.group(2)))
+    return out
 rec = {
   "config": "$name", "server": "$server", "path": "$path", "method": "$method",
   "connections": $conns, "seconds": $seconds, "stop_at_ms": $stop_at,
@@ -394,7 +413,8 @@ rec = {
   "rows_before": $rows_before, "rows_after": $rows_after,
   "server_cpu_s": ($srv1 - $srv0) / $CLK_TCK, "pg_cpu_s": ($pg1 - $pg0) / $CLK_TCK,
   "wrk_cpu_s": $wrk_cpu, "rss_kb": $rss, "hwm_kb": $hwm,
-  "machine_busy_s": (${m1% *} - ${m0% *}) / $CLK_TCK, "machine_total_s": (${m1#* } - ${m0#* }) / $CLK_TCK,
+  "machine_busy_s": (${m1% *} - ${m0% *}) / $CLK_TCK, "machine_irq_s": (${m1#* } - ${m0#* }) / $CLK_TCK,
+  "gc_pauses_ms": gc_pauses(w["started_at_ms"], $t1_ms),
   "elapsed_s": ($t1_ms - $t0_ms) / 1000,
   "pool_rejected": $rejected, "records_dropped": $dropped, "loadavg_before": "$load",
   "threads_cpu_s": dict(sorted(threads.items(), key=lambda kv: -kv[1])),
