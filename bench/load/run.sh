@@ -92,6 +92,13 @@ RUNNER_PID=""
 NODE_PID=""
 PG_DIRS=()
 
+alive() { # running, not a zombie waiting to be reaped
+  local stat
+  stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+  stat=${stat##*) }
+  [[ ${stat%% *} != Z ]]
+}
+
 stop_pid() { # pid, seconds to wait before SIGKILL
   local pid=$1 wait=$2
   [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null || return 0
@@ -281,11 +288,14 @@ start_runner() {
   opts=("${IMAGE_JAVA_OPTS[@]}" "-Xlog:gc:file=$RAW/runner-gc.log:time" "${opts[@]}")
   opts+=("${RUNNER_OPTS[@]}")
   log "starting the runner on :$RUNNER_PORT (${opts[*]})"
-  (cd "$RUN" && exec "$JAVA_HOME/bin/java" "${opts[@]}" -jar "$RUNNER_APP/quarkus-run.jar") \
+  # Launched through a link of its own name, so that a `pkill -f quarkus-run.jar` meant for
+  # another runner on this shared machine does not stop the benchmark's.
+  ln -sf quarkus-run.jar "$RUNNER_APP/load-bench-runner.jar"
+  (cd "$RUN" && exec "$JAVA_HOME/bin/java" "${opts[@]}" -jar "$RUNNER_APP/load-bench-runner.jar") \
     >"$RAW/runner.log" 2>&1 &
   RUNNER_PID=$!
   for ((i = 0; i < 240; i++)); do
-    kill -0 "$RUNNER_PID" 2>/dev/null || die "the runner exited, see $RAW/runner.log"
+    alive "$RUNNER_PID" || die "the runner exited, see $RAW/runner.log"
     if curl -fs "http://127.0.0.1:$RUNNER_PORT/q/health/ready" >/dev/null 2>&1; then
       log "runner ready (pid $RUNNER_PID)"
       return 0
@@ -313,7 +323,7 @@ start_node() {
     node --no-warnings "$SCRIPT_DIR/node/server.js" >"$RAW/node.log" 2>&1 &
   NODE_PID=$!
   for ((i = 0; i < 100; i++)); do
-    kill -0 "$NODE_PID" 2>/dev/null || die "the Node server exited, see $RAW/node.log"
+    alive "$NODE_PID" || die "the Node server exited, see $RAW/node.log"
     curl -fs "http://127.0.0.1:$NODE_PORT/ping" >/dev/null 2>&1 && { log "node ready"; return 0; }
     sleep 0.2
   done
@@ -359,6 +369,7 @@ run_case() {
       -s "$SCRIPT_DIR/wrk/report.lua" "$url" -- "$stop_at" "$method" "$body"
     times
   ) >"$RAW/$tag.wrk.txt" 2>&1 || die "wrk failed ($tag), see $RAW/$tag.wrk.txt"
+  alive "$pid" || die "the $server server (pid $pid) died during $tag: see $RAW/$server.log"
   local rows_after
   rows_after=$(settled_rows)
   srv1=$(tree_ticks "$pid")
