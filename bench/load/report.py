@@ -221,8 +221,12 @@ def markdown(runs, environment):
             "",
             table(runs),
             "",
-            "Machine load (1/5/15-min load average just before each measured run; 2 cores, other",
-            "engineers' builds included): "
+            "Machine load: 1/5/15-min load average just before each measured run (2 cores; the",
+            "benchmark's own wrk, server and PostgreSQL processes count ~3-4 of it when they",
+            "saturate the machine). The last column of the table estimates the cores used by",
+            "every other process during the run: the machine's user+system time minus that of",
+            "the server, PostgreSQL and wrk, clamped at 0 (tick accounting differs slightly).",
+            "Per run: "
             + "; ".join(f"{SHORT[d['config']]} c{d['connections']}: {d['load']}" for d in runs),
             "",
             "## Against the targets",
