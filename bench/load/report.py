@@ -246,7 +246,7 @@ def markdown(runs, environment):
 def chart_data(runs):
     out = ["# label 2xx_per_s p99_ms"]
     for d in runs:
-        out.append(f"\"{SHORT[d['config']]} c{d['connections']}\" {d['rps']:.1f} {d['p99']:.3f}")
+        out.append(f"\"{SHORT[d['config']]} c{d['connections']}\" {d['rps']:.0f} {d['p99']:.3f}")
     return "\n".join(out) + "\n"
 
 
