@@ -8,9 +8,7 @@ import dev.serverlessrunner.runner.recording.ExecutionRecord;
 import dev.serverlessrunner.runner.recording.ExecutionRecorder;
 import dev.serverlessrunner.runner.recording.RecordSlot;
 import dev.serverlessrunner.runner.source.Durability;
-import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -20,7 +18,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.logging.Logger;
 
@@ -34,14 +31,14 @@ public final class InvocationService {
 
   private final Engine engine;
   private final ExecutionRecorder recorder;
-  private final MeterRegistry registry;
+  private final FunctionMeters meters;
   private final AtomicInteger inFlight = new AtomicInteger();
   private volatile boolean admitting = true;
 
   public InvocationService(Engine engine, ExecutionRecorder recorder, MeterRegistry registry) {
     this.engine = engine;
     this.recorder = recorder;
-    this.registry = registry;
+    this.meters = new FunctionMeters(registry);
     registry.gauge("runner.invocations.in.flight", inFlight);
   }
 
@@ -85,8 +82,7 @@ public final class InvocationService {
       slot.release();
       return done(new InvocationReply.NotRun("Runner saturated", result.message()));
     }
-    timer(function.name(), result.outcome()).record(result.durationNanos(), TimeUnit.NANOSECONDS);
-    fuel(function.name()).record(result.fuelConsumed());
+    meters.record(function.name(), result);
     ExecutionRecord record = recordOf(slot, function, result);
     InvocationReply.Executed executed = new InvocationReply.Executed(slot.id(), function, result);
     if (function.config().durability() == Durability.SYNC) {
@@ -131,23 +127,6 @@ public final class InvocationService {
         result.fuelConsumed(),
         result.outcome().isSuccess() ? null : result.message(),
         Instant.now());
-  }
-
-  private Timer timer(String function, Outcome outcome) {
-    return Timer.builder("runner.invocations")
-        .description("Guest runs by function and outcome (instantiate + run)")
-        .tag("function", function)
-        .tag("outcome", outcome.name().toLowerCase(java.util.Locale.ROOT))
-        .publishPercentileHistogram()
-        .register(registry);
-  }
-
-  private DistributionSummary fuel(String function) {
-    return DistributionSummary.builder("runner.invocations.fuel")
-        .description("Fuel (Wasm instructions) consumed per run")
-        .baseUnit("instructions")
-        .tag("function", function)
-        .register(registry);
   }
 
   /** Stops admitting and waits for running invocations; returns how many were still running. */
