@@ -1,10 +1,10 @@
 package dev.serverlessrunner.bench;
 
+import dev.serverlessrunner.engine.load.CompilationMode;
+import dev.serverlessrunner.engine.load.LoadedModule;
+import dev.serverlessrunner.engine.load.ModuleLoader;
+import dev.serverlessrunner.engine.load.ModulePolicy;
 import dev.serverlessrunner.guests.Guests;
-import dev.serverlessrunner.runner.engine.load.CompilationMode;
-import dev.serverlessrunner.runner.engine.load.LoadedModule;
-import dev.serverlessrunner.runner.engine.load.ModuleLoader;
-import dev.serverlessrunner.runner.engine.load.ModulePolicy;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;

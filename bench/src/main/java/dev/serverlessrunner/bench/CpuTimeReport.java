@@ -1,15 +1,15 @@
 package dev.serverlessrunner.bench;
 
+import dev.serverlessrunner.engine.ExecutionResult;
+import dev.serverlessrunner.engine.Invocation;
+import dev.serverlessrunner.engine.Outcome;
+import dev.serverlessrunner.engine.load.CompilationMode;
+import dev.serverlessrunner.engine.load.LoadedModule;
+import dev.serverlessrunner.engine.load.ModuleLoader;
+import dev.serverlessrunner.engine.load.ModulePolicy;
+import dev.serverlessrunner.engine.sandbox.Deadline;
+import dev.serverlessrunner.engine.sandbox.Sandbox;
 import dev.serverlessrunner.guests.Guests;
-import dev.serverlessrunner.runner.engine.ExecutionResult;
-import dev.serverlessrunner.runner.engine.Invocation;
-import dev.serverlessrunner.runner.engine.Outcome;
-import dev.serverlessrunner.runner.engine.load.CompilationMode;
-import dev.serverlessrunner.runner.engine.load.LoadedModule;
-import dev.serverlessrunner.runner.engine.load.ModuleLoader;
-import dev.serverlessrunner.runner.engine.load.ModulePolicy;
-import dev.serverlessrunner.runner.engine.sandbox.Deadline;
-import dev.serverlessrunner.runner.engine.sandbox.Sandbox;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;

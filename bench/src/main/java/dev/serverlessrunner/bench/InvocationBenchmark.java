@@ -1,14 +1,14 @@
 package dev.serverlessrunner.bench;
 
+import dev.serverlessrunner.engine.Engine;
+import dev.serverlessrunner.engine.EngineOptions;
+import dev.serverlessrunner.engine.ExecutionResult;
+import dev.serverlessrunner.engine.Invocation;
+import dev.serverlessrunner.engine.Outcome;
+import dev.serverlessrunner.engine.load.LoadedModule;
+import dev.serverlessrunner.engine.sandbox.Deadline;
+import dev.serverlessrunner.engine.sandbox.Sandbox;
 import dev.serverlessrunner.guests.Guests;
-import dev.serverlessrunner.runner.engine.Engine;
-import dev.serverlessrunner.runner.engine.EngineOptions;
-import dev.serverlessrunner.runner.engine.ExecutionResult;
-import dev.serverlessrunner.runner.engine.Invocation;
-import dev.serverlessrunner.runner.engine.Outcome;
-import dev.serverlessrunner.runner.engine.load.LoadedModule;
-import dev.serverlessrunner.runner.engine.sandbox.Deadline;
-import dev.serverlessrunner.runner.engine.sandbox.Sandbox;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;

@@ -30,7 +30,7 @@ class RunnerPoolSizingTest {
   private static final String HEAP_BUDGET =
       "runner/src/main/java/dev/serverlessrunner/runner/lifecycle/HeapBudget.java";
   private static final String ENGINE_OPTIONS =
-      "runner/src/main/java/dev/serverlessrunner/runner/engine/EngineOptions.java";
+      "engine/src/main/java/dev/serverlessrunner/engine/EngineOptions.java";
 
   static Stream<Manifest> pools() {
     return Manifests.under(ProjectFiles.deploy()).stream().filter(m -> m.is("RunnerPool"));

@@ -1,14 +1,14 @@
 package dev.serverlessrunner.runner.benchmark;
 
+import dev.serverlessrunner.engine.Engine;
+import dev.serverlessrunner.engine.ExecutionResult;
+import dev.serverlessrunner.engine.Invocation;
+import dev.serverlessrunner.engine.load.CompilationMode;
+import dev.serverlessrunner.engine.load.LoadedModule;
+import dev.serverlessrunner.engine.load.ModuleLoader;
+import dev.serverlessrunner.engine.load.ModulePolicy;
+import dev.serverlessrunner.engine.load.ModuleRejectedException;
 import dev.serverlessrunner.runner.config.RunnerConfig;
-import dev.serverlessrunner.runner.engine.Engine;
-import dev.serverlessrunner.runner.engine.ExecutionResult;
-import dev.serverlessrunner.runner.engine.Invocation;
-import dev.serverlessrunner.runner.engine.load.CompilationMode;
-import dev.serverlessrunner.runner.engine.load.LoadedModule;
-import dev.serverlessrunner.runner.engine.load.ModuleLoader;
-import dev.serverlessrunner.runner.engine.load.ModulePolicy;
-import dev.serverlessrunner.runner.engine.load.ModuleRejectedException;
 import dev.serverlessrunner.runner.recording.ExecutionIds;
 import dev.serverlessrunner.runner.recording.ExecutionRecorder;
 import dev.serverlessrunner.runner.recording.ShardConfig;

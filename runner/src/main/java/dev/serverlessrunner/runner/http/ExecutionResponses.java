@@ -1,6 +1,6 @@
 package dev.serverlessrunner.runner.http;
 
-import dev.serverlessrunner.runner.engine.ExecutionResult;
+import dev.serverlessrunner.engine.ExecutionResult;
 import dev.serverlessrunner.runner.service.InvocationReply;
 import dev.serverlessrunner.runner.source.Abi;
 import io.vertx.core.buffer.Buffer;

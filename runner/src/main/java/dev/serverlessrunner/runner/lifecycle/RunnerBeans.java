@@ -1,11 +1,11 @@
 package dev.serverlessrunner.runner.lifecycle;
 
+import dev.serverlessrunner.engine.Engine;
+import dev.serverlessrunner.engine.EngineOptions;
+import dev.serverlessrunner.engine.Limits;
+import dev.serverlessrunner.engine.load.ModulePolicy;
+import dev.serverlessrunner.engine.pool.PoolOptions;
 import dev.serverlessrunner.runner.config.RunnerConfig;
-import dev.serverlessrunner.runner.engine.Engine;
-import dev.serverlessrunner.runner.engine.EngineOptions;
-import dev.serverlessrunner.runner.engine.Limits;
-import dev.serverlessrunner.runner.engine.load.ModulePolicy;
-import dev.serverlessrunner.runner.engine.pool.PoolOptions;
 import dev.serverlessrunner.runner.recording.ExecutionRecorder;
 import dev.serverlessrunner.runner.recording.RecorderConfig;
 import dev.serverlessrunner.runner.service.FunctionRegistry;

@@ -1,7 +1,7 @@
 package dev.serverlessrunner.runner.lifecycle;
 
+import dev.serverlessrunner.engine.Engine;
 import dev.serverlessrunner.runner.config.RunnerConfig;
-import dev.serverlessrunner.runner.engine.Engine;
 import dev.serverlessrunner.runner.service.FunctionRegistry;
 import dev.serverlessrunner.runner.service.InvocationService;
 import dev.serverlessrunner.runner.source.FunctionSource;

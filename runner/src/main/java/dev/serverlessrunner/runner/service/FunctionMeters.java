@@ -1,7 +1,7 @@
 package dev.serverlessrunner.runner.service;
 
-import dev.serverlessrunner.runner.engine.ExecutionResult;
-import dev.serverlessrunner.runner.engine.Outcome;
+import dev.serverlessrunner.engine.ExecutionResult;
+import dev.serverlessrunner.engine.Outcome;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;

@@ -1,9 +1,9 @@
 package dev.serverlessrunner.runner.service;
 
-import dev.serverlessrunner.runner.engine.Engine;
-import dev.serverlessrunner.runner.engine.Limits;
-import dev.serverlessrunner.runner.engine.load.LoadedModule;
-import dev.serverlessrunner.runner.engine.load.ModuleRejectedException;
+import dev.serverlessrunner.engine.Engine;
+import dev.serverlessrunner.engine.Limits;
+import dev.serverlessrunner.engine.load.LoadedModule;
+import dev.serverlessrunner.engine.load.ModuleRejectedException;
 import dev.serverlessrunner.runner.source.FunctionConfig;
 import dev.serverlessrunner.runner.source.FunctionDefinition;
 import dev.serverlessrunner.runner.source.FunctionSource;

@@ -1,6 +1,6 @@
 package dev.serverlessrunner.runner.service;
 
-import dev.serverlessrunner.runner.engine.ExecutionResult;
+import dev.serverlessrunner.engine.ExecutionResult;
 import java.util.UUID;
 
 /** How one invocation ended, for the HTTP layer to turn into a response. */

@@ -1,9 +1,9 @@
 package dev.serverlessrunner.runner.service;
 
-import dev.serverlessrunner.runner.engine.Engine;
-import dev.serverlessrunner.runner.engine.ExecutionResult;
-import dev.serverlessrunner.runner.engine.Invocation;
-import dev.serverlessrunner.runner.engine.Outcome;
+import dev.serverlessrunner.engine.Engine;
+import dev.serverlessrunner.engine.ExecutionResult;
+import dev.serverlessrunner.engine.Invocation;
+import dev.serverlessrunner.engine.Outcome;
 import dev.serverlessrunner.runner.recording.ExecutionRecord;
 import dev.serverlessrunner.runner.recording.ExecutionRecorder;
 import dev.serverlessrunner.runner.recording.RecordSlot;

@@ -1,6 +1,6 @@
 package dev.serverlessrunner.runner.service;
 
-import dev.serverlessrunner.runner.engine.Outcome;
+import dev.serverlessrunner.engine.Outcome;
 
 /** Maps the engine's outcome of a run to the outcome stored in its record. */
 final class RecordedOutcomes {

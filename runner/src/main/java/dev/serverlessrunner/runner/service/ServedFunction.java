@@ -1,7 +1,7 @@
 package dev.serverlessrunner.runner.service;
 
-import dev.serverlessrunner.runner.engine.Limits;
-import dev.serverlessrunner.runner.engine.load.LoadedModule;
+import dev.serverlessrunner.engine.Limits;
+import dev.serverlessrunner.engine.load.LoadedModule;
 import dev.serverlessrunner.runner.source.FunctionConfig;
 
 /**

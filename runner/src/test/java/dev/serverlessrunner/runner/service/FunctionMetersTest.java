@@ -2,8 +2,8 @@ package dev.serverlessrunner.runner.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.serverlessrunner.runner.engine.ExecutionResult;
-import dev.serverlessrunner.runner.engine.Outcome;
+import dev.serverlessrunner.engine.ExecutionResult;
+import dev.serverlessrunner.engine.Outcome;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 

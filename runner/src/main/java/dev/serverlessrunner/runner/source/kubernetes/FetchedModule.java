@@ -1,6 +1,6 @@
 package dev.serverlessrunner.runner.source.kubernetes;
 
-import dev.serverlessrunner.runner.engine.load.ModuleDigest;
+import dev.serverlessrunner.engine.load.ModuleDigest;
 import java.util.Locale;
 
 /** Module bytes as fetched, with where they came from (for logs). */

@@ -3,11 +3,11 @@ package dev.serverlessrunner.runner.source.kubernetes;
 import static dev.serverlessrunner.runner.source.kubernetes.TestCluster.NAMESPACE;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.serverlessrunner.engine.load.ModuleDigest;
 import dev.serverlessrunner.guests.Guests;
 import dev.serverlessrunner.oci.BlobCache;
 import dev.serverlessrunner.oci.RegistryClient;
 import dev.serverlessrunner.oci.RegistryClientOptions;
-import dev.serverlessrunner.runner.engine.load.ModuleDigest;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.nio.file.Path;

@@ -4,13 +4,13 @@ import static dev.serverlessrunner.runner.source.kubernetes.TestCluster.NAMESPAC
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.serverlessrunner.engine.Engine;
+import dev.serverlessrunner.engine.EngineOptions;
+import dev.serverlessrunner.engine.Limits;
+import dev.serverlessrunner.engine.load.ModuleDigest;
 import dev.serverlessrunner.guests.Guests;
 import dev.serverlessrunner.oci.RegistryClient;
 import dev.serverlessrunner.oci.RegistryClientOptions;
-import dev.serverlessrunner.runner.engine.Engine;
-import dev.serverlessrunner.runner.engine.EngineOptions;
-import dev.serverlessrunner.runner.engine.Limits;
-import dev.serverlessrunner.runner.engine.load.ModuleDigest;
 import dev.serverlessrunner.runner.service.FunctionRegistry;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;

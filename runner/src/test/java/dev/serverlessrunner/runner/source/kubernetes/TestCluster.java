@@ -6,7 +6,7 @@ import dev.serverlessrunner.crd.function.OciSource;
 import dev.serverlessrunner.crd.function.WasmFunction;
 import dev.serverlessrunner.crd.function.WasmFunctionSpec;
 import dev.serverlessrunner.crd.function.WasmFunctionStatus;
-import dev.serverlessrunner.runner.engine.load.ModuleDigest;
+import dev.serverlessrunner.engine.load.ModuleDigest;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.KubernetesResourceList;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;

@@ -1,0 +1,41 @@
+package dev.serverlessrunner.engine.load;
+
+/**
+ * What the runner accepts at load time, beyond Wasm validity.
+ *
+ * @param maxMemoryPages the largest initial memory a module may declare (and the largest memory cap
+ *     a function may ask for), in 64 KiB pages
+ * @param maxTableEntries the largest initial size of a table, and the largest maximum of a table
+ *     the module can grow with {@code table.grow}: Chicory allocates table entries eagerly on the
+ *     heap, outside any memory limit
+ * @param maxModuleBytes the largest module accepted, to bound parse and compile work
+ */
+public record ModulePolicy(int maxMemoryPages, long maxTableEntries, int maxModuleBytes) {
+
+  /** 1024 pages (64 MiB), 100,000 table entries, 64 MiB modules. */
+  public static final ModulePolicy DEFAULTS = new ModulePolicy(1024, 100_000, 64 << 20);
+
+  public ModulePolicy {
+    if (maxMemoryPages < 1 || maxMemoryPages > 65536) {
+      throw new IllegalArgumentException("maxMemoryPages must be in 1..65536: " + maxMemoryPages);
+    }
+    if (maxTableEntries < 0) {
+      throw new IllegalArgumentException("maxTableEntries must not be negative");
+    }
+    if (maxModuleBytes < 8) {
+      throw new IllegalArgumentException("maxModuleBytes must be at least 8");
+    }
+  }
+
+  public ModulePolicy withMaxMemoryPages(int value) {
+    return new ModulePolicy(value, maxTableEntries, maxModuleBytes);
+  }
+
+  public ModulePolicy withMaxTableEntries(long value) {
+    return new ModulePolicy(maxMemoryPages, value, maxModuleBytes);
+  }
+
+  public ModulePolicy withMaxModuleBytes(int value) {
+    return new ModulePolicy(maxMemoryPages, maxTableEntries, value);
+  }
+}
