@@ -127,8 +127,11 @@ final class ShardWriter {
             .setName("records-" + shard.name())
             // One connection per in-flight batch plus one for reads and probes.
             .setMaxSize(config.maxInFlight() + 1)
-            // Vert.x 4.5 logs a harmless "Result is already complete" when an acquire fails before
-            // this timeout (vertx-sql-client#1706); the failure itself reaches us correctly.
+            // Bounds the wait for a connection. Statements go through withConnection: Vert.x 4.5's
+            // pool.query() arms a second timer for this bound that it never cancels when the
+            // acquisition fails, and firing it completes the result twice — an ERROR "Result is
+            // already complete" per failed statement during every shard outage
+            // (vertx-sql-client#1706). getConnection() cancels its timer on every outcome.
             .setConnectionTimeout(timeoutMillis)
             .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS);
     return PgBuilder.pool().with(poolOptions).connectingTo(connect).using(vertx).build();
@@ -215,8 +218,8 @@ final class ShardWriter {
   // ---- reads (any thread) ----
 
   Future<Optional<ExecutionRecord>> findById(UUID id) {
-    return pool.preparedQuery(ExecutionsTable.SELECT_BY_ID)
-        .execute(Tuple.of(id))
+    return pool.withConnection(
+            c -> c.preparedQuery(ExecutionsTable.SELECT_BY_ID).execute(Tuple.of(id)))
         .map(
             rows ->
                 rows.size() == 0
@@ -280,8 +283,8 @@ final class ShardWriter {
                 failed(batch, new TimeoutException("no answer within " + config.writeTimeout()));
               }
             });
-    pool.preparedQuery(ExecutionsTable.INSERT_BATCH)
-        .execute(batch.parameters)
+    pool.withConnection(
+            c -> c.preparedQuery(ExecutionsTable.INSERT_BATCH).execute(batch.parameters))
         .onComplete(
             result ->
                 onContext(
@@ -406,8 +409,7 @@ final class ShardWriter {
                 markDown(new TimeoutException("probe unanswered"), 0);
               }
             });
-    pool.query(PROBE)
-        .execute()
+    pool.withConnection(c -> c.query(PROBE).execute())
         .onComplete(
             result ->
                 onContext(

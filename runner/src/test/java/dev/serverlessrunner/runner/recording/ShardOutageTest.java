@@ -8,6 +8,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.serverlessrunner.runner.testsupport.PostgresClusters;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -224,6 +225,53 @@ class ShardOutageTest {
     }
     await().atMost(Duration.ofSeconds(20)).until(() -> recorder.backlog(0) == 0);
     RecordFixtures.assertStoredExactlyOnceOnTheirShards(clusters, recorder.router(), ids);
+  }
+
+  @Test
+  void shardOutageRaisesNoUnhandledErrors() {
+    // Vert.x 4.5's pool.query() armed a timer that failed an already failed result once a
+    // connection attempt was refused (vertx-sql-client#1706): one ERROR per failed statement.
+    List<Throwable> unhandled = Collections.synchronizedList(new ArrayList<>());
+    Vertx vertx = Vertx.vertx();
+    vertx.exceptionHandler(unhandled::add);
+    try {
+      RecorderConfig config =
+          RecorderConfig.builder()
+              .shardUris(clusters.uris())
+              .maxRows(10)
+              .flushInterval(Duration.ofMillis(20))
+              .retryBackoff(Duration.ofMillis(20), Duration.ofMillis(100))
+              .probeInterval(Duration.ofMillis(100))
+              .connectTimeout(Duration.ofMillis(300))
+              .build();
+      recorder = ExecutionRecorder.start(config, vertx, registry);
+      recorder.ready().toCompletableFuture().join();
+      clusters.stop(0);
+      List<UUID> ids;
+      try {
+        ids = submit(recorder, 300);
+        await()
+            .atMost(Duration.ofSeconds(10))
+            .until(
+                () ->
+                    registry.get("runner.records.retries").tag("shard", "shard-0").counter().count()
+                        >= 10);
+        // Past several connect timeouts, when the stray timers of failed acquisitions fired.
+        await()
+            .during(Duration.ofSeconds(1))
+            .atMost(Duration.ofSeconds(2))
+            .until(unhandled::isEmpty);
+      } finally {
+        clusters.restart(0);
+      }
+      await().atMost(Duration.ofSeconds(20)).until(() -> recorder.backlog(0) == 0);
+      RecordFixtures.assertStoredExactlyOnceOnTheirShards(clusters, recorder.router(), ids);
+      assertThat(unhandled).isEmpty();
+    } finally {
+      recorder.close(Duration.ofSeconds(10));
+      recorder = null;
+      vertx.close().toCompletionStage().toCompletableFuture().join();
+    }
   }
 
   private UUID idOnShard(int shard) {
