@@ -35,6 +35,43 @@ class CrdSchemaTest {
   }
 
   @Test
+  void functionLimitsHaveHardMaxima() throws IOException {
+    JSONSchemaProps limits =
+        spec(version("wasmfunctions.serverlessrunner.dev-v1.yml")).getProperties().get("limits");
+
+    assertThat(limits.getProperties().get("fuel").getMaximum()).isEqualTo(1e12);
+    assertThat(limits.getProperties().get("maxStdoutBytes").getMaximum())
+        .isEqualTo(64.0 * 1024 * 1024);
+    assertThat(limits.getProperties().get("maxRequestBytes").getMaximum())
+        .isEqualTo(64.0 * 1024 * 1024);
+    assertThat(limits.getProperties().get("memory").getXKubernetesValidations())
+        .extracting(r -> r.getMessage())
+        .containsExactly("memory must be at most 4Gi");
+    assertThat(limits.getProperties().get("timeout").getXKubernetesValidations())
+        .extracting(r -> r.getMessage())
+        .containsExactly("timeout must be at most 15m");
+  }
+
+  @Test
+  void poolFunctionLimitCeilingsDefaultEvenWhenOmitted() throws IOException {
+    JSONSchemaProps functionLimits =
+        spec(version("runnerpools.serverlessrunner.dev-v1.yml"))
+            .getProperties()
+            .get("functionLimits");
+    JSONSchemaProps max = functionLimits.getProperties().get("max");
+
+    // default {} on both objects makes the API server fill in every ceiling of a pool without them.
+    assertThat(functionLimits.getDefault().isEmpty()).isTrue();
+    assertThat(max.getDefault().isEmpty()).isTrue();
+    assertThat(max.getProperties().get("memory").getDefault().asText()).isEqualTo("128Mi");
+    assertThat(max.getProperties().get("fuel").getDefault().asLong()).isEqualTo(10_000_000_000L);
+    assertThat(max.getProperties().get("timeout").getDefault().asText()).isEqualTo("60s");
+    assertThat(max.getProperties().get("maxStdoutBytes").getDefault().asLong()).isEqualTo(4L << 20);
+    assertThat(max.getProperties().get("maxRequestBytes").getDefault().asLong())
+        .isEqualTo(1L << 20);
+  }
+
+  @Test
   void functionSourceRequiresExactlyOneOfConfigMapOrOci() throws IOException {
     CustomResourceDefinitionVersion v = version("wasmfunctions.serverlessrunner.dev-v1.yml");
     JSONSchemaProps source = spec(v).getProperties().get("source");

@@ -2,6 +2,7 @@ package dev.serverlessrunner.crd.pool;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
@@ -40,6 +41,12 @@ public class RunnerPoolSpec {
           + " PostgreSQL (records are lost with the pod).")
   private Persistence persistence;
 
+  @Default("{}")
+  @JsonPropertyDescription(
+      "Limits the pool's functions may ask for (spec.functionLimits.max); sizes the runner pods'"
+          + " heap check.")
+  private PoolFunctionLimits functionLimits;
+
   public Integer getReplicas() {
     return replicas;
   }
@@ -70,6 +77,14 @@ public class RunnerPoolSpec {
 
   public void setResources(ResourceRequirements resources) {
     this.resources = resources;
+  }
+
+  public PoolFunctionLimits getFunctionLimits() {
+    return functionLimits;
+  }
+
+  public void setFunctionLimits(PoolFunctionLimits functionLimits) {
+    this.functionLimits = functionLimits;
   }
 
   public Persistence getPersistence() {

@@ -6,6 +6,7 @@ import dev.cel.common.CelValidationException;
 import dev.cel.common.types.SimpleType;
 import dev.cel.compiler.CelCompiler;
 import dev.cel.compiler.CelCompilerFactory;
+import dev.cel.extensions.CelExtensions;
 import dev.cel.parser.CelStandardMacro;
 import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelRuntime;
@@ -18,8 +19,10 @@ import java.util.Map;
 
 /**
  * Evaluates a CRD schema's {@code x-kubernetes-validations} rules against a resource, with {@code
- * self} bound to the object each rule is declared on, as the API server does. Standard CEL only: a
- * rule using a Kubernetes CEL library function fails to compile here, loudly.
+ * self} bound to the object each rule is declared on, as the API server does. Standard CEL and the
+ * strings extension (charAt, indexOf, substring, …), which every API server with CRD validation
+ * rules (Kubernetes 1.25+) offers; a rule using a Kubernetes-only library function (quantity(),
+ * url(), …) fails to compile here, loudly.
  */
 final class CelRules {
 
@@ -27,8 +30,10 @@ final class CelRules {
       CelCompilerFactory.standardCelCompilerBuilder()
           .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
           .addVar("self", SimpleType.DYN)
+          .addLibraries(CelExtensions.strings())
           .build();
-  private static final CelRuntime RUNTIME = CelRuntimeFactory.standardCelRuntimeBuilder().build();
+  private static final CelRuntime RUNTIME =
+      CelRuntimeFactory.standardCelRuntimeBuilder().addLibraries(CelExtensions.strings()).build();
 
   private CelRules() {}
 
