@@ -25,10 +25,16 @@ public record EngineOptions(
     }
   }
 
+  /** Bound of the compiled-module cache (the runner's heap sizing counts it). */
+  public static final long DEFAULT_CACHE_MAX_WEIGHT_BYTES = 256L << 20;
+
   /** Default policy, one worker per core, a 256 MiB module cache, compiled. */
   public static EngineOptions defaults() {
     return new EngineOptions(
-        ModulePolicy.DEFAULTS, PoolOptions.defaults(), 256L << 20, CompilationMode.COMPILED);
+        ModulePolicy.DEFAULTS,
+        PoolOptions.defaults(),
+        DEFAULT_CACHE_MAX_WEIGHT_BYTES,
+        CompilationMode.COMPILED);
   }
 
   public EngineOptions withPolicy(ModulePolicy value) {

@@ -22,9 +22,29 @@ public record Limits(
   /** The largest memory a 32-bit Wasm module can address: 65,536 pages (4 GiB). */
   public static final long MAX_MEMORY_BYTES = 65536L * PAGE_SIZE;
 
+  /** Default linear memory cap (64 MiB), also the largest initial memory a module may declare. */
+  public static final long DEFAULT_MEMORY_BYTES = 64L << 20;
+
+  /** Default fuel budget: Wasm instructions one run may execute. */
+  public static final long DEFAULT_FUEL = 100_000_000L;
+
+  /** Default wall-clock limit of one run, in seconds. */
+  public static final int DEFAULT_TIMEOUT_SECONDS = 10;
+
+  /** Default stdout kept per run (1 MiB). */
+  public static final int DEFAULT_MAX_STDOUT_BYTES = 1 << 20;
+
+  /** Default stderr kept per run (64 KiB). */
+  public static final int DEFAULT_MAX_STDERR_BYTES = 64 << 10;
+
   /** 64 MiB memory, 100,000,000 fuel, 10 s, 1 MiB stdout, 64 KiB stderr. */
   public static final Limits DEFAULTS =
-      new Limits(64L << 20, 100_000_000L, Duration.ofSeconds(10), 1 << 20, 64 << 10);
+      new Limits(
+          DEFAULT_MEMORY_BYTES,
+          DEFAULT_FUEL,
+          Duration.ofSeconds(DEFAULT_TIMEOUT_SECONDS),
+          DEFAULT_MAX_STDOUT_BYTES,
+          DEFAULT_MAX_STDERR_BYTES);
 
   public Limits {
     Objects.requireNonNull(timeout, "timeout");

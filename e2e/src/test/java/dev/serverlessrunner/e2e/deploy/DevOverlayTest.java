@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.serverlessrunner.crd.function.WasmFunction;
 import dev.serverlessrunner.crd.pool.RunnerPool;
 import dev.serverlessrunner.guests.Guests;
+import dev.serverlessrunner.runner.recording.RecorderConfig;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -24,9 +25,6 @@ import org.junit.jupiter.params.provider.MethodSource;
  * credentials the shard is initialised with.
  */
 class DevOverlayTest {
-
-  private static final String RUNNER_CONFIG =
-      "runner/src/main/java/dev/serverlessrunner/runner/config/RunnerConfig.java";
 
   /** PostgreSQL's default superuser_reserved_connections, not available to the runners. */
   private static final int RESERVED_CONNECTIONS = 3;
@@ -176,8 +174,7 @@ class DevOverlayTest {
   @Test
   void shardsAcceptEveryRunnerAtMaxReplicas() {
     // Each runner keeps max-in-flight + 1 connections to every shard (ShardWriter's pool size).
-    int perRunner =
-        Integer.parseInt(SourceFacts.configDefault(RUNNER_CONFIG, "int", "maxInFlight")) + 1;
+    int perRunner = RecorderConfig.DEFAULT_MAX_IN_FLIGHT + 1;
     int runners = pool().getSpec().getAutoscaling().getMaxReplicas();
 
     assertThat(DevOverlay.statefulSets())

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.serverlessrunner.crd.pool.Autoscaling;
 import dev.serverlessrunner.crd.pool.RunnerPool;
 import dev.serverlessrunner.crd.pool.Shard;
+import dev.serverlessrunner.engine.EngineOptions;
+import dev.serverlessrunner.engine.Limits;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -25,12 +27,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class RunnerPoolSizingTest {
 
-  private static final String RUNNER_CONFIG =
-      "runner/src/main/java/dev/serverlessrunner/runner/config/RunnerConfig.java";
   private static final String HEAP_BUDGET =
       "runner/src/main/java/dev/serverlessrunner/runner/lifecycle/HeapBudget.java";
-  private static final String ENGINE_OPTIONS =
-      "engine/src/main/java/dev/serverlessrunner/engine/EngineOptions.java";
 
   static Stream<Manifest> pools() {
     return Manifests.under(ProjectFiles.deploy()).stream().filter(m -> m.is("RunnerPool"));
@@ -72,8 +70,7 @@ class RunnerPoolSizingTest {
   void guestThreadsFitTheRunnersHeapCheck(Manifest m) {
     ResourceRequirements r = resources(m);
     int threads = amount(r.getLimits(), "cpu").setScale(0, RoundingMode.CEILING).intValueExact();
-    long guestMemory =
-        Long.parseLong(SourceFacts.configDefault(RUNNER_CONFIG, "long", "memoryBytes"));
+    long guestMemory = Limits.DEFAULT_MEMORY_BYTES;
     double guestShare =
         Double.parseDouble(SourceFacts.find(HEAP_BUDGET, "GUEST_SHARE = ([0-9.]+);"));
     double heap = amount(r.getLimits(), "memory").doubleValue() * heapShare();
@@ -92,12 +89,8 @@ class RunnerPoolSizingTest {
     // spare one, and the module cache fills up to its bound.
     ResourceRequirements r = resources(m);
     int threads = amount(r.getLimits(), "cpu").setScale(0, RoundingMode.CEILING).intValueExact();
-    long guestMemory =
-        Long.parseLong(SourceFacts.configDefault(RUNNER_CONFIG, "long", "memoryBytes"));
-    long cache =
-        Long.parseLong(
-                SourceFacts.find(ENGINE_OPTIONS, "PoolOptions.defaults\\(\\), ([0-9]+)L << 20"))
-            << 20;
+    long guestMemory = Limits.DEFAULT_MEMORY_BYTES;
+    long cache = EngineOptions.DEFAULT_CACHE_MAX_WEIGHT_BYTES;
     double heap = amount(r.getLimits(), "memory").doubleValue() * heapShare();
 
     assertThat((double) threads * 2 * guestMemory + cache)

@@ -12,8 +12,15 @@ package dev.serverlessrunner.engine.load;
  */
 public record ModulePolicy(int maxMemoryPages, long maxTableEntries, int maxModuleBytes) {
 
-  /** 1024 pages (64 MiB), 100,000 table entries, 64 MiB modules. */
-  public static final ModulePolicy DEFAULTS = new ModulePolicy(1024, 100_000, 64 << 20);
+  /**
+   * The largest module a runner accepts by default (50 MiB), from any source; the operator refuses
+   * larger ones with the same bound.
+   */
+  public static final int DEFAULT_MAX_MODULE_BYTES = 50 << 20;
+
+  /** 1024 pages (64 MiB), 100,000 table entries, 50 MiB modules. */
+  public static final ModulePolicy DEFAULTS =
+      new ModulePolicy(1024, 100_000, DEFAULT_MAX_MODULE_BYTES);
 
   public ModulePolicy {
     if (maxMemoryPages < 1 || maxMemoryPages > 65536) {

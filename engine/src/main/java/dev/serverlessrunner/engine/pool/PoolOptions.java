@@ -10,10 +10,21 @@ package dev.serverlessrunner.engine.pool;
  */
 public record PoolOptions(int threads, long stackSizeBytes, int queueCapacity) {
 
-  /** One thread per available processor, 4 MiB stacks, 64 queued runs per thread. */
+  /** 8 MiB worker stacks: deep enough for the recursion of compiled C guests (runner default). */
+  public static final long DEFAULT_STACK_SIZE_BYTES = 8L << 20;
+
+  /** Runs that may wait for a worker before submissions are refused (runner default). */
+  public static final int DEFAULT_QUEUE_CAPACITY = 256;
+
+  /**
+   * One thread per available processor, {@link #DEFAULT_STACK_SIZE_BYTES}, {@link
+   * #DEFAULT_QUEUE_CAPACITY}.
+   */
   public static PoolOptions defaults() {
-    int cores = Runtime.getRuntime().availableProcessors();
-    return new PoolOptions(cores, 4L << 20, 64 * cores);
+    return new PoolOptions(
+        Runtime.getRuntime().availableProcessors(),
+        DEFAULT_STACK_SIZE_BYTES,
+        DEFAULT_QUEUE_CAPACITY);
   }
 
   public PoolOptions {

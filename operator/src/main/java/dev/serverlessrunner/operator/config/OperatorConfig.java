@@ -1,5 +1,7 @@
 package dev.serverlessrunner.operator.config;
 
+import dev.serverlessrunner.crd.RunnerContract;
+import dev.serverlessrunner.engine.load.ModulePolicy;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
@@ -48,15 +50,18 @@ public interface OperatorConfig {
     @WithDefault("1Gi")
     String memory();
 
-    /** Name of the runner's per-pod gauge of in-flight invocations, for targetInFlight. */
-    @WithDefault("serverlessrunner_inflight_requests")
+    /**
+     * Pods metric the HPA of a pool with targetInFlight targets: the runner's in-flight gauge,
+     * under the name a custom metrics adapter serves it (deploy/README.md, In-flight autoscaling).
+     */
+    @WithDefault(RunnerContract.IN_FLIGHT_METRIC)
     String inFlightMetric();
   }
 
   /** Function source resolution. */
   interface Sources {
     /** Largest module accepted from a ConfigMap or registry, in bytes (same as the runner). */
-    @WithDefault("52428800")
+    @WithDefault("" + ModulePolicy.DEFAULT_MAX_MODULE_BYTES)
     long maxModuleBytes();
 
     /** Connect and request timeout of registry calls. */

@@ -1,5 +1,6 @@
 package dev.serverlessrunner.operator.pool;
 
+import dev.serverlessrunner.crd.RunnerContract;
 import dev.serverlessrunner.crd.pool.Batch;
 import dev.serverlessrunner.crd.pool.Persistence;
 import dev.serverlessrunner.crd.pool.RunnerPool;
@@ -29,36 +30,12 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 /**
- * The runner pods of a pool. Runner settings travel as environment variables of the runner's
- * {@code @ConfigMapping} ({@code RUNNER_...}); shard URIs come from the referenced Secrets.
+ * The runner pods of a pool. Runner settings travel as the environment variables of {@link
+ * RunnerContract}; shard URIs come from the referenced Secrets.
  */
 @KubernetesDependent(informer = @Informer(labelSelector = PoolNames.MANAGED_SELECTOR))
 public class RunnerDeploymentDependent
     extends CRUDKubernetesDependentResource<Deployment, RunnerPool> {
-
-  /** Pool name, for the runner's Kubernetes function source. */
-  public static final String ENV_POOL = "RUNNER_KUBERNETES_POOL";
-
-  /** Namespace of the pool and its functions. */
-  public static final String ENV_NAMESPACE = "RUNNER_KUBERNETES_NAMESPACE";
-
-  /** Comma-separated shard URIs ({@code runner.recording.shards}). */
-  public static final String ENV_SHARDS = "RUNNER_RECORDING_SHARDS";
-
-  /** Key of a shard Secret holding the connection URI. */
-  public static final String SHARD_SECRET_KEY = "url";
-
-  /** Guest threads ({@code runner.execution.threads}), from the container's CPU. */
-  public static final String ENV_THREADS = "RUNNER_EXECUTION_THREADS";
-
-  /** Registries the runner reaches over plain HTTP, comma-separated. */
-  public static final String ENV_INSECURE_REGISTRIES = "RUNNER_KUBERNETES_INSECURE_REGISTRIES";
-
-  /** Directory of the runner's OCI blob cache. */
-  public static final String ENV_BLOB_CACHE_DIR = "RUNNER_KUBERNETES_BLOB_CACHE_DIR";
-
-  /** Bound of the runner's OCI blob cache, in bytes. */
-  public static final String ENV_BLOB_CACHE_MAX_BYTES = "RUNNER_KUBERNETES_BLOB_CACHE_MAX_BYTES";
 
   /** The emptyDir volume holding the blob cache, so a restarted container finds its modules. */
   static final String BLOB_CACHE_VOLUME = "blob-cache";
@@ -182,10 +159,10 @@ public class RunnerDeploymentDependent
 
   private List<EnvVar> env(RunnerPool pool, ResourceRequirements resources) {
     List<EnvVar> env = new ArrayList<>();
-    env.add(new EnvVar(ENV_POOL, pool.getMetadata().getName(), null));
+    env.add(new EnvVar(RunnerContract.ENV_POOL, pool.getMetadata().getName(), null));
     env.add(
         new EnvVarBuilder()
-            .withName(ENV_NAMESPACE)
+            .withName(RunnerContract.ENV_NAMESPACE)
             .withNewValueFrom()
             .withNewFieldRef()
             .withFieldPath("metadata.namespace")
@@ -205,7 +182,7 @@ public class RunnerDeploymentDependent
                 .withNewValueFrom()
                 .withNewSecretKeyRef()
                 .withName(persistence.getShards().get(i).getSecretRef().getName())
-                .withKey(SHARD_SECRET_KEY)
+                .withKey(RunnerContract.SHARD_SECRET_KEY)
                 .endSecretKeyRef()
                 .endValueFrom()
                 .build());
@@ -214,25 +191,28 @@ public class RunnerDeploymentDependent
       // appear in the Deployment itself.
       env.add(
           new EnvVar(
-              ENV_SHARDS,
+              RunnerContract.ENV_SHARDS,
               shardVars.stream().map(v -> "$(" + v + ")").collect(Collectors.joining(",")),
               null));
     }
     Batch batch = persistence == null ? null : persistence.getBatch();
     if (batch != null) {
-      addIfSet(env, "RUNNER_RECORDING_MAX_ROWS", batch.getMaxRows());
-      addIfSet(env, "RUNNER_RECORDING_FLUSH_INTERVAL", batch.getFlushInterval());
-      addIfSet(env, "RUNNER_RECORDING_QUEUE_CAPACITY", batch.getQueueCapacity());
+      addIfSet(env, RunnerContract.ENV_RECORDING_MAX_ROWS, batch.getMaxRows());
+      addIfSet(env, RunnerContract.ENV_RECORDING_FLUSH_INTERVAL, batch.getFlushInterval());
+      addIfSet(env, RunnerContract.ENV_RECORDING_QUEUE_CAPACITY, batch.getQueueCapacity());
     }
-    env.add(new EnvVar(ENV_THREADS, String.valueOf(executionThreads(resources)), null));
-    env.add(new EnvVar(ENV_BLOB_CACHE_DIR, BLOB_CACHE_PATH, null));
-    env.add(new EnvVar(ENV_BLOB_CACHE_MAX_BYTES, String.valueOf(BLOB_CACHE_MAX_BYTES), null));
+    env.add(
+        new EnvVar(RunnerContract.ENV_THREADS, String.valueOf(executionThreads(resources)), null));
+    env.add(new EnvVar(RunnerContract.ENV_BLOB_CACHE_DIR, BLOB_CACHE_PATH, null));
+    env.add(
+        new EnvVar(
+            RunnerContract.ENV_BLOB_CACHE_MAX_BYTES, String.valueOf(BLOB_CACHE_MAX_BYTES), null));
     List<String> insecure =
         config.sources().insecureRegistries().orElse(List.of()).stream()
             .filter(r -> !r.isBlank())
             .toList();
     if (!insecure.isEmpty()) {
-      env.add(new EnvVar(ENV_INSECURE_REGISTRIES, String.join(",", insecure), null));
+      env.add(new EnvVar(RunnerContract.ENV_INSECURE_REGISTRIES, String.join(",", insecure), null));
     }
     return env;
   }

@@ -2,6 +2,7 @@ package dev.serverlessrunner.operator.pool;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.serverlessrunner.crd.RunnerContract;
 import dev.serverlessrunner.crd.pool.RunnerPool;
 import dev.serverlessrunner.operator.TestConfig;
 import dev.serverlessrunner.operator.TestPools;
@@ -52,7 +53,7 @@ class RunnerHpaDependentTest {
             m -> {
               assertThat(m.getType()).isEqualTo("Pods");
               assertThat(m.getPods().getMetric().getName())
-                  .isEqualTo("serverlessrunner_inflight_requests");
+                  .isEqualTo(RunnerContract.IN_FLIGHT_METRIC);
               assertThat(m.getPods().getTarget().getAverageValue()).isEqualTo(new Quantity("8"));
             });
   }

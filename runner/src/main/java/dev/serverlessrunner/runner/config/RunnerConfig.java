@@ -1,5 +1,8 @@
 package dev.serverlessrunner.runner.config;
 
+import dev.serverlessrunner.engine.load.ModulePolicy;
+import dev.serverlessrunner.engine.pool.PoolOptions;
+import dev.serverlessrunner.runner.recording.RecorderConfig;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.nio.file.Path;
@@ -59,7 +62,7 @@ public interface RunnerConfig {
     Duration scanInterval();
 
     /** Largest module accepted from any source, in bytes. */
-    @WithDefault("52428800")
+    @WithDefault("" + ModulePolicy.DEFAULT_MAX_MODULE_BYTES)
     long maxModuleBytes();
   }
 
@@ -119,11 +122,11 @@ public interface RunnerConfig {
     OptionalInt threads();
 
     /** Requests that may wait for a worker; beyond that, 503 at once. */
-    @WithDefault("256")
+    @WithDefault("" + PoolOptions.DEFAULT_QUEUE_CAPACITY)
     int queueCapacity();
 
     /** Stack size of each worker thread, in bytes (deep guest recursion needs a deep stack). */
-    @WithDefault("8388608")
+    @WithDefault("" + PoolOptions.DEFAULT_STACK_SIZE_BYTES)
     long threadStackBytes();
 
     /** How long shutdown waits for running guests to finish. */
@@ -134,23 +137,23 @@ public interface RunnerConfig {
   /** Per-function limits (defaults). */
   interface Limits {
     /** Linear memory cap in bytes (64 MiB). */
-    @WithDefault("67108864")
+    @WithDefault("" + dev.serverlessrunner.engine.Limits.DEFAULT_MEMORY_BYTES)
     long memoryBytes();
 
     /** Fuel budget: Wasm instructions a run may execute. */
-    @WithDefault("100000000")
+    @WithDefault("" + dev.serverlessrunner.engine.Limits.DEFAULT_FUEL)
     long fuel();
 
     /** Wall-clock limit of one run. */
-    @WithDefault("10s")
+    @WithDefault(dev.serverlessrunner.engine.Limits.DEFAULT_TIMEOUT_SECONDS + "s")
     Duration timeout();
 
     /** Stdout kept per run; past it the guest's writes fail and the response says truncated. */
-    @WithDefault("1048576")
+    @WithDefault("" + dev.serverlessrunner.engine.Limits.DEFAULT_MAX_STDOUT_BYTES)
     int maxStdoutBytes();
 
     /** Stderr kept per run. */
-    @WithDefault("65536")
+    @WithDefault("" + dev.serverlessrunner.engine.Limits.DEFAULT_MAX_STDERR_BYTES)
     int maxStderrBytes();
 
     /** Largest request body accepted; larger gets 413. */
@@ -168,19 +171,19 @@ public interface RunnerConfig {
     Optional<List<String>> shards();
 
     /** Rows per INSERT at most. */
-    @WithDefault("500")
+    @WithDefault("" + RecorderConfig.DEFAULT_MAX_ROWS)
     int maxRows();
 
     /** A batch is written at the latest this long after its first record was queued. */
-    @WithDefault("50ms")
+    @WithDefault(RecorderConfig.DEFAULT_FLUSH_INTERVAL_MILLIS + "ms")
     Duration flushInterval();
 
     /** Batches in flight per shard. */
-    @WithDefault("2")
+    @WithDefault("" + RecorderConfig.DEFAULT_MAX_IN_FLIGHT)
     int maxInFlight();
 
     /** Records waiting per shard; when full, new invocations get 503 before they run. */
-    @WithDefault("100000")
+    @WithDefault("" + RecorderConfig.DEFAULT_QUEUE_CAPACITY)
     int queueCapacity();
 
     /** How long shutdown waits for every backlog to drain. */

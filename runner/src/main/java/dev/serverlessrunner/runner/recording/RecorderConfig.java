@@ -16,8 +16,8 @@ import java.util.Objects;
  * @param maxInFlight batches written at once per shard (default 2: two fill both cores of a small
  *     database host); a batch waiting for a retry keeps its place
  * @param queueCapacity records per shard that may be reserved but not yet committed (default
- *     50,000); when full, new executions are refused before they run. A record holds up to ~2 KiB
- *     of snippet, so the worst case is ~110 MiB of heap per shard
+ *     100,000); when full, new executions are refused before they run. A record holds up to ~2 KiB
+ *     of snippet, so the worst case is ~220 MiB of heap per shard
  * @param retryBackoffMin the first retry delay of a failed flush (default 50 ms)
  * @param retryBackoffMax the longest retry delay (default 5 s)
  * @param connectTimeout TCP connect and pool acquire timeout (default 5 s)
@@ -40,9 +40,11 @@ public record RecorderConfig(
     Duration writeTimeout) {
 
   public static final int DEFAULT_MAX_ROWS = 500;
-  public static final Duration DEFAULT_FLUSH_INTERVAL = Duration.ofMillis(50);
+  public static final int DEFAULT_FLUSH_INTERVAL_MILLIS = 50;
+  public static final Duration DEFAULT_FLUSH_INTERVAL =
+      Duration.ofMillis(DEFAULT_FLUSH_INTERVAL_MILLIS);
   public static final int DEFAULT_MAX_IN_FLIGHT = 2;
-  public static final int DEFAULT_QUEUE_CAPACITY = 50_000;
+  public static final int DEFAULT_QUEUE_CAPACITY = 100_000;
   public static final Duration DEFAULT_RETRY_BACKOFF_MIN = Duration.ofMillis(50);
   public static final Duration DEFAULT_RETRY_BACKOFF_MAX = Duration.ofSeconds(5);
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);

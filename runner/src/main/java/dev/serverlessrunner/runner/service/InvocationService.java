@@ -1,5 +1,6 @@
 package dev.serverlessrunner.runner.service;
 
+import dev.serverlessrunner.crd.RunnerContract;
 import dev.serverlessrunner.engine.Engine;
 import dev.serverlessrunner.engine.ExecutionResult;
 import dev.serverlessrunner.engine.Invocation;
@@ -8,6 +9,7 @@ import dev.serverlessrunner.runner.recording.ExecutionRecord;
 import dev.serverlessrunner.runner.recording.ExecutionRecorder;
 import dev.serverlessrunner.runner.recording.RecordSlot;
 import dev.serverlessrunner.runner.source.Durability;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
@@ -39,7 +41,9 @@ public final class InvocationService {
     this.engine = engine;
     this.recorder = recorder;
     this.meters = new FunctionMeters(registry);
-    registry.gauge("runner.invocations.in.flight", inFlight);
+    Gauge.builder(RunnerContract.inFlightMeterName(), inFlight, AtomicInteger::get)
+        .description("Invocations admitted and not yet answered; the in-flight autoscaling metric")
+        .register(registry);
   }
 
   /** Runs {@code function} for {@code request}; the stage never completes exceptionally. */

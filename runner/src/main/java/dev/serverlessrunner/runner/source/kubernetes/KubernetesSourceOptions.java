@@ -1,5 +1,6 @@
 package dev.serverlessrunner.runner.source.kubernetes;
 
+import dev.serverlessrunner.engine.load.ModulePolicy;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -54,7 +55,7 @@ public record KubernetesSourceOptions(
     private Duration preloadTimeout = Duration.ofSeconds(60);
     private Duration retryMin = Duration.ofSeconds(1);
     private Duration retryMax = Duration.ofSeconds(60);
-    private long maxModuleBytes = 50L << 20;
+    private long maxModuleBytes = ModulePolicy.DEFAULT_MAX_MODULE_BYTES;
 
     private Builder(String namespace, String pool) {
       this.namespace = namespace;

@@ -1,0 +1,73 @@
+package dev.serverlessrunner.crd;
+
+import java.util.List;
+
+/**
+ * What the operator and the runner pods agree on, written once: the environment variables the
+ * operator sets on runner pods (each the env form of a {@code runner.*} setting of the runner's
+ * {@code RunnerConfig}, tested there), the key of a shard Secret, and the metric an in-flight
+ * autoscaler targets. Limits and defaults the two share live in the engine ({@code ModulePolicy},
+ * {@code Limits}), which both run.
+ */
+public final class RunnerContract {
+
+  /** {@code runner.kubernetes.pool}: the RunnerPool whose functions the pod serves. */
+  public static final String ENV_POOL = "RUNNER_KUBERNETES_POOL";
+
+  /** {@code runner.kubernetes.namespace}: namespace of the pool and its functions. */
+  public static final String ENV_NAMESPACE = "RUNNER_KUBERNETES_NAMESPACE";
+
+  /** {@code runner.kubernetes.insecure-registries}: registries reached over plain HTTP. */
+  public static final String ENV_INSECURE_REGISTRIES = "RUNNER_KUBERNETES_INSECURE_REGISTRIES";
+
+  /** {@code runner.kubernetes.blob-cache-dir}: directory of the OCI blob cache. */
+  public static final String ENV_BLOB_CACHE_DIR = "RUNNER_KUBERNETES_BLOB_CACHE_DIR";
+
+  /** {@code runner.kubernetes.blob-cache-max-bytes}: bound of the OCI blob cache. */
+  public static final String ENV_BLOB_CACHE_MAX_BYTES = "RUNNER_KUBERNETES_BLOB_CACHE_MAX_BYTES";
+
+  /** {@code runner.execution.threads}: guest worker threads. */
+  public static final String ENV_THREADS = "RUNNER_EXECUTION_THREADS";
+
+  /** {@code runner.recording.shards}: comma-separated shard URIs, in routing order. */
+  public static final String ENV_SHARDS = "RUNNER_RECORDING_SHARDS";
+
+  /** {@code runner.recording.max-rows}: spec.persistence.batch.maxRows. */
+  public static final String ENV_RECORDING_MAX_ROWS = "RUNNER_RECORDING_MAX_ROWS";
+
+  /** {@code runner.recording.flush-interval}: spec.persistence.batch.flushInterval. */
+  public static final String ENV_RECORDING_FLUSH_INTERVAL = "RUNNER_RECORDING_FLUSH_INTERVAL";
+
+  /** {@code runner.recording.queue-capacity}: spec.persistence.batch.queueCapacity. */
+  public static final String ENV_RECORDING_QUEUE_CAPACITY = "RUNNER_RECORDING_QUEUE_CAPACITY";
+
+  /** Every variable above: the runner's config mapping must read each of them. */
+  public static final List<String> ENV =
+      List.of(
+          ENV_POOL,
+          ENV_NAMESPACE,
+          ENV_INSECURE_REGISTRIES,
+          ENV_BLOB_CACHE_DIR,
+          ENV_BLOB_CACHE_MAX_BYTES,
+          ENV_THREADS,
+          ENV_SHARDS,
+          ENV_RECORDING_MAX_ROWS,
+          ENV_RECORDING_FLUSH_INTERVAL,
+          ENV_RECORDING_QUEUE_CAPACITY);
+
+  /** Key of a shard Secret (spec.persistence.shards[].secretRef) holding the connection URI. */
+  public static final String SHARD_SECRET_KEY = "url";
+
+  /**
+   * The runner's gauge of invocations running or queued in one pod, as {@code /q/metrics} exports
+   * it, and the Pods metric the operator's HPA targets for {@code spec.autoscaling.targetInFlight}.
+   */
+  public static final String IN_FLIGHT_METRIC = "runner_invocations_in_flight";
+
+  /** {@link #IN_FLIGHT_METRIC} as a Micrometer name: the Prometheus registry turns dots into _. */
+  public static String inFlightMeterName() {
+    return IN_FLIGHT_METRIC.replace('_', '.');
+  }
+
+  private RunnerContract() {}
+}
