@@ -1,23 +1,26 @@
 package dev.serverlessrunner.runner.recording;
 
 import com.fasterxml.uuid.Generators;
-import com.fasterxml.uuid.impl.TimeBasedEpochGenerator;
+import com.fasterxml.uuid.impl.TimeBasedEpochRandomGenerator;
 import java.util.UUID;
 
 /**
- * Allocates execution ids: UUIDv7 (RFC 9562), time-ordered for index locality.
+ * Allocates execution ids: UUIDv7 (RFC 9562), time-ordered by millisecond for index locality.
  *
- * <p>JUG's epoch generator is monotonic within one millisecond (it increments the random part
- * instead of drawing a new one), so ids from one runner sort in allocation order. Its short lock is
- * the only one shared by all shards on the request path.
+ * <p>Every id's 74 bits after the timestamp come fresh from a {@link java.security.SecureRandom}
+ * (JUG's epoch-random generator), never from incrementing the previous id: an id is handed to the
+ * caller, and one's own id must not let one compute one's neighbours'. Within a millisecond ids are
+ * therefore unordered; across milliseconds they sort by time. The shard is chosen from these random
+ * bits ({@link ShardRouter}).
  */
 public final class ExecutionIds {
 
-  private static final TimeBasedEpochGenerator GENERATOR = Generators.timeBasedEpochGenerator();
+  private static final TimeBasedEpochRandomGenerator GENERATOR =
+      Generators.timeBasedEpochRandomGenerator();
 
   private ExecutionIds() {}
 
-  /** A fresh UUIDv7. */
+  /** A fresh UUIDv7 with 74 random bits. */
   public static UUID next() {
     return GENERATOR.generate();
   }

@@ -7,9 +7,9 @@ import java.util.UUID;
  *
  * <p>A pure function of the id's random bits (the low 62 bits of a UUIDv7), never its timestamp, so
  * consecutive executions spread over all shards. The bits are mixed first because a UUIDv7
- * generator may increment them within a millisecond. This function must never change, and the shard
- * list must keep its order and length: {@code GET /executions/{id}} finds a record again only
- * through it.
+ * generator may increment them within a millisecond (ours drew them afresh only later; records
+ * written before must still be found). This function must never change, and the shard list must
+ * keep its order and length: {@code GET /executions/{id}} finds a record again only through it.
  */
 public final class ShardRouter {
 
