@@ -273,11 +273,14 @@ rss_kb() { awk -v k="$2" '$1 == k":" {print $2}' "/proc/$1/status" 2>/dev/null |
 
 # --- the runner -------------------------------------------------------------------------------
 RUNNER_PORT=$(free_port)
+RUNNER_MANAGEMENT_PORT=$(free_port) # health and metrics live on the management port
 start_runner() {
   local shards
   shards=$(IFS=,; echo "${SHARD_URIS[*]}")
   local opts=(
     "-Dquarkus.http.port=$RUNNER_PORT"
+    "-Dquarkus.management.port=$RUNNER_MANAGEMENT_PORT"
+    "-Dquarkus.management.host=127.0.0.1"
     "-Dquarkus.http.host=127.0.0.1"
     "-Drunner.functions.dir=$FUNCTIONS_DIR"
     "-Drunner.recording.shards=$shards"
@@ -296,7 +299,7 @@ start_runner() {
   RUNNER_PID=$!
   for ((i = 0; i < 240; i++)); do
     alive "$RUNNER_PID" || die "the runner exited, see $RAW/runner.log"
-    if curl -fs "http://127.0.0.1:$RUNNER_PORT/q/health/ready" >/dev/null 2>&1; then
+    if curl -fs "http://127.0.0.1:$RUNNER_MANAGEMENT_PORT/q/health/ready" >/dev/null 2>&1; then
       log "runner ready (pid $RUNNER_PID)"
       return 0
     fi
@@ -306,7 +309,7 @@ start_runner() {
 }
 
 runner_metric() { # sum of a Prometheus counter's samples
-  curl -fs "http://127.0.0.1:$RUNNER_PORT/q/metrics" |
+  curl -fs "http://127.0.0.1:$RUNNER_MANAGEMENT_PORT/q/metrics" |
     awk -v m="$1" 'index($0, m) == 1 && ($0 ~ "^" m "[{ ]") {s += $NF} END {printf "%d\n", s}'
 }
 

@@ -86,6 +86,21 @@ class ProbesAndPortsTest {
   }
 
   @Test
+  void runnerPodsProbeAndScrapeTheRunnersManagementPort() {
+    int managementPort =
+        Integer.parseInt(SourceFacts.find(POOL_NAMES, "int MANAGEMENT_PORT = ([0-9]+);"));
+    String deployment = ProjectFiles.read(RUNNER_DEPLOYMENT);
+
+    assertThat(QuarkusHttp.of("runner").managementPort())
+        .as("the runner serves health and metrics on its management port")
+        .isEqualTo(managementPort);
+    assertThat(deployment)
+        .contains(".withPort(new IntOrString(MANAGEMENT_PORT_NAME))")
+        .contains(".withContainerPort(PoolNames.MANAGEMENT_PORT)")
+        .contains("\"prometheus.io/port\", String.valueOf(PoolNames.MANAGEMENT_PORT)");
+  }
+
+  @Test
   void runnerPodProbesUseTheRunnersHealthPaths() {
     QuarkusHttp runner = QuarkusHttp.of("runner");
     List<String> probed = new ArrayList<>();

@@ -7,18 +7,26 @@ import java.util.Properties;
  * derived from its application.properties and Quarkus' documented defaults.
  *
  * @param port quarkus.http.port
+ * @param managementPort quarkus.management.port when the management interface is enabled (health
+ *     and metrics then live there, not on {@code port}), else -1
  * @param livenessPath absolute path of the liveness check
  * @param readinessPath absolute path of the readiness check
  * @param hasHealth whether the module depends on quarkus-smallrye-health at all
  */
-record QuarkusHttp(int port, String livenessPath, String readinessPath, boolean hasHealth) {
+record QuarkusHttp(
+    int port, int managementPort, String livenessPath, String readinessPath, boolean hasHealth) {
 
   static QuarkusHttp of(String module) {
     Properties p = SourceFacts.applicationProperties(module);
     int port = Integer.parseInt(p.getProperty("quarkus.http.port", "8080"));
+    boolean management = Boolean.parseBoolean(p.getProperty("quarkus.management.enabled", "false"));
+    int managementPort =
+        management ? Integer.parseInt(p.getProperty("quarkus.management.port", "9000")) : -1;
     String root = p.getProperty("quarkus.http.root-path", "/");
     String nonApplication =
-        under(root, p.getProperty("quarkus.http.non-application-root-path", "q"));
+        management
+            ? under("/", p.getProperty("quarkus.management.root-path", "q"))
+            : under(root, p.getProperty("quarkus.http.non-application-root-path", "q"));
     String health =
         under(nonApplication, p.getProperty("quarkus.smallrye-health.root-path", "health"));
     boolean hasHealth =
@@ -26,6 +34,7 @@ record QuarkusHttp(int port, String livenessPath, String readinessPath, boolean 
             .contains("<artifactId>quarkus-smallrye-health</artifactId>");
     return new QuarkusHttp(
         port,
+        managementPort,
         under(health, p.getProperty("quarkus.smallrye-health.liveness-path", "live")),
         under(health, p.getProperty("quarkus.smallrye-health.readiness-path", "ready")),
         hasHealth);

@@ -42,7 +42,8 @@ public final class JvmContainer {
   }
 
   /**
-   * Waits until {@code GET /q/health/ready} on {@code port} answers 200; fails if the process dies.
+   * Waits until {@code GET /q/health/ready} on {@code port} (the runner's management port, the
+   * operator's HTTP port) answers 200; fails if the process dies.
    */
   public static void awaitReady(ChildProcess process, int port) {
     URI ready = URI.create("http://127.0.0.1:" + port + "/q/health/ready");

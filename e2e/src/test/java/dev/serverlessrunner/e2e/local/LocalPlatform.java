@@ -41,7 +41,8 @@ public final class LocalPlatform implements AutoCloseable {
   private static final String OPERATOR_DEPLOYMENT = "deploy/operator/deployment.yaml";
 
   /** A runner process standing in for one pod of the pool's Deployment. */
-  public record RunnerPod(String name, int port, ChildProcess process, RunnerClient client) {}
+  public record RunnerPod(
+      String name, int port, int managementPort, ChildProcess process, RunnerClient client) {}
 
   private final List<AutoCloseable> toClose = new ArrayList<>();
   private final Path logs = ProjectLayout.target().resolve("e2e-logs");
@@ -151,7 +152,10 @@ public final class LocalPlatform implements AutoCloseable {
                       name -> client().secrets().inNamespace(NAMESPACE).withName(name).get(),
                       name -> client().configMaps().inNamespace(NAMESPACE).withName(name).get())));
       int port = ProjectLayout.freePort();
+      int managementPort = ProjectLayout.freePort();
       env.putAll(podImplicitEnv(NAMESPACE, port));
+      // Health and metrics: the runner's management port (9000 in a pod), free here.
+      env.put("QUARKUS_MANAGEMENT_PORT", Integer.toString(managementPort));
       // The pod's /tmp (an emptyDir in a real pod) holds the OCI blob cache.
       env.put(
           "RUNNER_KUBERNETES_BLOB_CACHE_DIR",
@@ -164,11 +168,12 @@ public final class LocalPlatform implements AutoCloseable {
           new RunnerPod(
               podName,
               port,
+              managementPort,
               process,
               new RunnerClient(podName, URI.create("http://127.0.0.1:" + port))));
     }
     for (RunnerPod runner : runners) {
-      JvmContainer.awaitReady(runner.process(), runner.port());
+      JvmContainer.awaitReady(runner.process(), runner.managementPort());
     }
     new Kubelet(client())
         .reportPods(NAMESPACE, deployment.getMetadata().getName(), replicas, replicas);

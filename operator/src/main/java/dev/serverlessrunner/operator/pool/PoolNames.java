@@ -24,8 +24,14 @@ public final class PoolNames {
   /** Name of the runner container and of its HTTP port. */
   public static final String CONTAINER = "runner";
 
-  /** HTTP port of the runner, also serving health and metrics. */
+  /** HTTP port of the runner: invocation only, the one the Service exposes. */
   public static final int HTTP_PORT = 8080;
+
+  /**
+   * Management port of the runner ({@code quarkus.management.port}): health and metrics, for probes
+   * and Prometheus; never behind the Service.
+   */
+  public static final int MANAGEMENT_PORT = 9000;
 
   private PoolNames() {}
 

@@ -52,6 +52,16 @@ public class RunnerDeploymentDependent
    */
   static final long BLOB_CACHE_MAX_BYTES = 768L << 20;
 
+  /** Container port of health and metrics; probes and scraping use it, the Service does not. */
+  static final String MANAGEMENT_PORT_NAME = "management";
+
+  /** The conventional annotations a Prometheus pod scrape config selects on. */
+  static final Map<String, String> PROMETHEUS_ANNOTATIONS =
+      Map.of(
+          "prometheus.io/scrape", "true",
+          "prometheus.io/port", String.valueOf(PoolNames.MANAGEMENT_PORT),
+          "prometheus.io/path", "/q/metrics");
+
   @Inject OperatorConfig config;
 
   public RunnerDeploymentDependent() {
@@ -78,6 +88,7 @@ public class RunnerDeploymentDependent
         .withNewTemplate()
         .withNewMetadata()
         .withLabels(PoolNames.labels(pool))
+        .withAnnotations(PROMETHEUS_ANNOTATIONS)
         .endMetadata()
         .withNewSpec()
         .withServiceAccountName(PoolNames.childName(pool))
@@ -102,6 +113,11 @@ public class RunnerDeploymentDependent
         .addNewPort()
         .withName("http")
         .withContainerPort(PoolNames.HTTP_PORT)
+        .withProtocol("TCP")
+        .endPort()
+        .addNewPort()
+        .withName(MANAGEMENT_PORT_NAME)
+        .withContainerPort(PoolNames.MANAGEMENT_PORT)
         .withProtocol("TCP")
         .endPort()
         .withEnv(env(pool, resources))
@@ -239,7 +255,7 @@ public class RunnerDeploymentDependent
     return new ProbeBuilder()
         .withNewHttpGet()
         .withPath(path)
-        .withPort(new IntOrString("http"))
+        .withPort(new IntOrString(MANAGEMENT_PORT_NAME))
         .endHttpGet()
         .withPeriodSeconds(periodSeconds)
         .withFailureThreshold(failureThreshold)

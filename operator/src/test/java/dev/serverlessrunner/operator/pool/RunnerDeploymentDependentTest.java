@@ -75,20 +75,29 @@ class RunnerDeploymentDependentTest {
   }
 
   @Test
-  void probesHitTheRunnerHealthEndpointsOnPort8080() {
+  void probesHitTheRunnerHealthEndpointsOnTheManagementPort() {
     Deployment deployment = desired(TestPools.fixed("ns", "p", 1));
     Container runner = runner(deployment);
 
     assertThat(runner.getPorts())
-        .singleElement()
-        .satisfies(
-            p -> {
-              assertThat(p.getName()).isEqualTo("http");
-              assertThat(p.getContainerPort()).isEqualTo(8080);
-            });
+        .extracting(p -> p.getName() + "=" + p.getContainerPort())
+        .containsExactly("http=8080", "management=9000");
     assertThat(runner.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/q/health/ready");
-    assertThat(runner.getReadinessProbe().getHttpGet().getPort().getStrVal()).isEqualTo("http");
+    assertThat(runner.getReadinessProbe().getHttpGet().getPort().getStrVal())
+        .isEqualTo("management");
     assertThat(runner.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/q/health/live");
+    assertThat(runner.getLivenessProbe().getHttpGet().getPort().getStrVal())
+        .isEqualTo("management");
+  }
+
+  @Test
+  void prometheusScrapesTheManagementPort() {
+    Deployment deployment = desired(TestPools.fixed("ns", "p", 1));
+
+    assertThat(deployment.getSpec().getTemplate().getMetadata().getAnnotations())
+        .containsEntry("prometheus.io/scrape", "true")
+        .containsEntry("prometheus.io/port", "9000")
+        .containsEntry("prometheus.io/path", "/q/metrics");
   }
 
   @Test

@@ -11,8 +11,10 @@ import static org.hamcrest.Matchers.nullValue;
 import dev.serverlessrunner.runner.recording.ShardRouter;
 import dev.serverlessrunner.runner.testsupport.RunnerTestResources;
 import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
+import java.net.URL;
 import java.time.Duration;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -249,10 +251,13 @@ class HttpContractTest {
         .isEqualTo("ok");
   }
 
+  @TestHTTPResource(value = "/health/ready", management = true)
+  URL readiness;
+
   @Test
   void readinessReportsFunctionsAndShards() {
     given()
-        .get("/q/health/ready")
+        .get(readiness)
         .then()
         .statusCode(200)
         .body("status", equalTo("UP"))

@@ -49,11 +49,13 @@ class GracefulShutdownIT {
     Files.writeString(
         functions.resolve("slow.yaml"), "limits:\n  fuel: 100000000000000\n  timeout: 2s\n");
     int port = freePort();
+    int managementPort = freePort();
     log = functions.resolve("runner.log");
     runner =
         new ProcessBuilder(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Dquarkus.http.port=" + port,
+                "-Dquarkus.management.port=" + managementPort,
                 "-Drunner.functions.dir=" + functions,
                 "-Drunner.recording.shards=" + String.join(",", shards.uris()),
                 // Long batches: at SIGTERM most records are still waiting in the backlogs.
@@ -65,14 +67,16 @@ class GracefulShutdownIT {
             .redirectOutput(log.toFile())
             .start();
     base = "http://127.0.0.1:" + port;
+    management = "http://127.0.0.1:" + managementPort;
     await()
         .atMost(Duration.ofSeconds(90))
         .pollInterval(Duration.ofMillis(200))
         .ignoreExceptions()
-        .until(() -> get("/q/health/ready").statusCode() == 200);
+        .until(() -> get(management + "/q/health/ready").statusCode() == 200);
   }
 
   private String base;
+  private String management;
 
   @AfterEach
   void stop() {
@@ -122,7 +126,7 @@ class GracefulShutdownIT {
   }
 
   private double inFlight() throws IOException, InterruptedException {
-    return get("/q/metrics")
+    return get(management + "/q/metrics")
         .body()
         .lines()
         .filter(l -> l.startsWith("runner_invocations_in_flight "))
@@ -131,9 +135,9 @@ class GracefulShutdownIT {
         .orElse(0);
   }
 
-  private HttpResponse<String> get(String path) throws IOException, InterruptedException {
+  private HttpResponse<String> get(String url) throws IOException, InterruptedException {
     return http.send(
-        HttpRequest.newBuilder(URI.create(base + path)).GET().build(),
+        HttpRequest.newBuilder(URI.create(url)).GET().build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
