@@ -9,23 +9,19 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * Reads a module from a ConfigMap's {@code binaryData}, as the ConfigMap informer last saw it. When
- * those bytes do not match the resolved digest, the ConfigMap is read once more from the API
- * server: the operator may have resolved a change this runner's watch has not delivered yet.
+ * Reads a module from a ConfigMap's {@code binaryData}, fetched by name from the API server when a
+ * function's resolved digest is new to this runner (no ConfigMap is listed or watched, so the
+ * pool's Role may name the ConfigMaps it grants).
  */
 final class ConfigMapModuleFetcher implements ModuleFetcher {
 
-  private final Function<String, ConfigMap> cached;
   private final Function<String, ConfigMap> live;
   private final long maxModuleBytes;
 
   /**
-   * @param cached the ConfigMap of a name as the informer holds it, or null
    * @param live the ConfigMap of a name read from the API server now, or null when there is none
    */
-  ConfigMapModuleFetcher(
-      Function<String, ConfigMap> cached, Function<String, ConfigMap> live, long maxModuleBytes) {
-    this.cached = cached;
+  ConfigMapModuleFetcher(Function<String, ConfigMap> live, long maxModuleBytes) {
     this.live = live;
     this.maxModuleBytes = maxModuleBytes;
   }
@@ -40,13 +36,7 @@ final class ConfigMapModuleFetcher implements ModuleFetcher {
             + source.getName()
             + " key "
             + source.getKey();
-    ConfigMap configMap = cached.apply(source.getName());
-    if (configMap != null) {
-      FetchedModule module = new FetchedModule(read(configMap, source, where), where);
-      if (module.matches(digest)) {
-        return module;
-      }
-    }
+    ConfigMap configMap;
     try {
       configMap = live.apply(source.getName());
     } catch (KubernetesClientException e) {

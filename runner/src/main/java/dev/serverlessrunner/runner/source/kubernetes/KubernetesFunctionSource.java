@@ -8,7 +8,6 @@ import dev.serverlessrunner.runner.source.FunctionConfig;
 import dev.serverlessrunner.runner.source.FunctionDefinition;
 import dev.serverlessrunner.runner.source.FunctionNames;
 import dev.serverlessrunner.runner.source.FunctionSource;
-import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
@@ -40,6 +39,11 @@ import org.jboss.logging.Logger;
  *
  * <p>Informers only queue function names; fetching, verifying and the listener calls (which
  * compile) run on this source's own thread, one function at a time.
+ *
+ * <p>Only WasmFunctions are listed and watched. ConfigMaps and pull Secrets are read by name when a
+ * function needs them, so the pool's Role can name exactly those objects ({@code resourceNames}
+ * cannot restrict a plain list or watch); a changed ConfigMap reaches the runner as the new digest
+ * the operator resolves from it.
  */
 public final class KubernetesFunctionSource implements FunctionSource {
 
@@ -63,11 +67,13 @@ public final class KubernetesFunctionSource implements FunctionSource {
   // Confined to the worker thread.
   private final Map<String, Version> served = new HashMap<>();
   private final Map<String, Version> unusable = new HashMap<>();
+  // The function's resourceVersion when it was found unusable: any later change of the function,
+  // its status included (the operator saw its ConfigMap come back), is worth one more attempt.
+  private final Map<String, String> unusableSeenAt = new HashMap<>();
   private final Map<String, Integer> failedAttempts = new HashMap<>();
   private final Set<String> reported = new HashSet<>();
 
   private volatile SharedIndexInformer<WasmFunction> functions;
-  private volatile SharedIndexInformer<ConfigMap> configMaps;
   private volatile Listener listener;
   private volatile boolean closed;
 
@@ -97,7 +103,6 @@ public final class KubernetesFunctionSource implements FunctionSource {
     this.ociFetcher = Objects.requireNonNull(ociFetcher, "ociFetcher");
     this.configMapFetcher =
         new ConfigMapModuleFetcher(
-            this::cachedConfigMap,
             name -> client.configMaps().inNamespace(options.namespace()).withName(name).get(),
             options.maxModuleBytes());
     this.worker =
@@ -122,12 +127,8 @@ public final class KubernetesFunctionSource implements FunctionSource {
     long started = System.nanoTime();
     long deadline = started + options.preloadTimeout().toNanos();
     String namespace = options.namespace();
-    configMaps = client.configMaps().inNamespace(namespace).runnableInformer(0);
-    configMaps.addEventHandler(handler(cm -> submit(() -> configMapChanged(name(cm)))));
     functions = client.resources(WasmFunction.class).inNamespace(namespace).runnableInformer(0);
     functions.addEventHandler(handler(fn -> enqueue(name(fn))));
-    // ConfigMaps first: a function fetched before their cache is filled would look unusable.
-    awaitStarted(configMaps, "ConfigMaps", deadline);
     awaitStarted(functions, "WasmFunctions", deadline);
     submit(this::beginPreload);
     awaitPreload(deadline, started);
@@ -138,9 +139,6 @@ public final class KubernetesFunctionSource implements FunctionSource {
     closed = true;
     if (functions != null) {
       functions.stop();
-    }
-    if (configMaps != null) {
-      configMaps.stop();
     }
     worker.shutdown();
     try {
@@ -266,7 +264,10 @@ public final class KubernetesFunctionSource implements FunctionSource {
     }
     Version version =
         new Version(fn.getMetadata().getUid(), fn.getMetadata().getGeneration(), digest);
-    if (version.equals(served.get(name)) || version.equals(unusable.get(name))) {
+    String seenAt = fn.getMetadata().getResourceVersion();
+    if (version.equals(served.get(name))
+        || (version.equals(unusable.get(name))
+            && Objects.equals(seenAt, unusableSeenAt.get(name)))) {
       return true;
     }
     if (served.containsKey(name) && statusIsStale(fn)) {
@@ -282,12 +283,14 @@ public final class KubernetesFunctionSource implements FunctionSource {
       reported.add(name);
       served.put(name, version);
       unusable.remove(name);
+      unusableSeenAt.remove(name);
       failedAttempts.remove(name);
       return true;
     } catch (ModuleFetchException e) {
       return switch (e) {
         case ModuleUnusableException unusableNow -> {
           unusable.put(name, version);
+          unusableSeenAt.put(name, seenAt);
           failedAttempts.remove(name);
           report(name, unusableNow.getMessage());
           yield true;
@@ -339,22 +342,6 @@ public final class KubernetesFunctionSource implements FunctionSource {
     throw new ModuleUnusableException("spec.source names neither a configMap nor an oci artifact");
   }
 
-  /** On the worker: a ConfigMap changed; functions it made unusable may now load. */
-  private void configMapChanged(String configMap) {
-    if (closed || functions == null) {
-      return;
-    }
-    for (WasmFunction fn : functions.getStore().list()) {
-      var source = ours(fn) ? fn.getSpec().getSource() : null;
-      if (source != null
-          && source.getConfigMap() != null
-          && configMap.equals(source.getConfigMap().getName())) {
-        unusable.remove(name(fn));
-        enqueue(name(fn));
-      }
-    }
-  }
-
   private void retryLater(String name, String reason) {
     int attempt = failedAttempts.merge(name, 1, Integer::sum);
     long delay = backoffMillis(attempt);
@@ -394,14 +381,11 @@ public final class KubernetesFunctionSource implements FunctionSource {
   private void forget(String name) {
     served.remove(name);
     unusable.remove(name);
+    unusableSeenAt.remove(name);
     failedAttempts.remove(name);
     if (reported.remove(name) && !closed) {
       listener.remove(name);
     }
-  }
-
-  private ConfigMap cachedConfigMap(String name) {
-    return configMaps.getStore().getByKey(Cache.namespaceKeyFunc(options.namespace(), name));
   }
 
   private boolean ours(WasmFunction fn) {

@@ -23,20 +23,14 @@ class ConfigMapModuleFetcherTest {
   private static final byte[] FIB = Guests.bytes("fib");
   private static final WasmFunction FN = function();
 
-  private static ConfigMapModuleFetcher fetcher(
-      Function<String, ConfigMap> cached, Function<String, ConfigMap> live, long max) {
-    return new ConfigMapModuleFetcher(cached, live, max);
+  private static ConfigMapModuleFetcher fetcher(Function<String, ConfigMap> live, long max) {
+    return new ConfigMapModuleFetcher(live, max);
   }
 
   @Test
-  void cachedBytesMatchingTheDigestAreUsedWithoutAskingTheApiServer() throws Exception {
+  void moduleIsReadFromTheNamedConfigMap() throws Exception {
     FetchedModule module =
-        fetcher(
-                name -> holding(GREETER),
-                name -> {
-                  throw new AssertionError("the API server was asked");
-                },
-                1 << 20)
+        fetcher(name -> name.equals("module") ? holding(GREETER) : null, 1 << 20)
             .fetch(FN, ModuleDigest.of(GREETER));
 
     assertThat(module.bytes()).isEqualTo(GREETER);
@@ -44,17 +38,8 @@ class ConfigMapModuleFetcherTest {
   }
 
   @Test
-  void staleCacheFallsBackToTheApiServer() throws Exception {
-    FetchedModule module =
-        fetcher(name -> holding(GREETER), name -> holding(FIB), 1 << 20)
-            .fetch(FN, ModuleDigest.of(FIB));
-
-    assertThat(module.bytes()).isEqualTo(FIB);
-  }
-
-  @Test
   void missingConfigMapIsUnusable() {
-    assertThatThrownBy(() -> fetcher(name -> null, name -> null, 1 << 20).fetch(FN, "sha256:00"))
+    assertThatThrownBy(() -> fetcher(name -> null, 1 << 20).fetch(FN, "sha256:00"))
         .isInstanceOf(ModuleUnusableException.class)
         .hasMessageContaining("does not exist");
   }
@@ -64,7 +49,6 @@ class ConfigMapModuleFetcherTest {
     assertThatThrownBy(
             () ->
                 fetcher(
-                        name -> null,
                         name -> {
                           throw new KubernetesClientException("connection refused");
                         },
@@ -77,9 +61,7 @@ class ConfigMapModuleFetcherTest {
   @Test
   void moduleOverTheLimitIsUnusable() {
     assertThatThrownBy(
-            () ->
-                fetcher(name -> holding(FIB), name -> holding(FIB), FIB.length - 1)
-                    .fetch(FN, ModuleDigest.of(FIB)))
+            () -> fetcher(name -> holding(FIB), FIB.length - 1).fetch(FN, ModuleDigest.of(FIB)))
         .isInstanceOf(ModuleUnusableException.class)
         .hasMessageContaining("limit of " + (FIB.length - 1));
   }

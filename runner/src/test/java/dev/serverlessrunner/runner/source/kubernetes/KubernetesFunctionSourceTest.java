@@ -16,7 +16,9 @@ import dev.serverlessrunner.runner.source.FunctionConfig;
 import dev.serverlessrunner.runner.source.FunctionDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -37,6 +39,7 @@ class KubernetesFunctionSourceTest {
   private static final byte[] FIB = Guests.bytes("fib");
 
   KubernetesClient client;
+  KubernetesMockServer server;
   private TestCluster cluster;
   private final RecordingListener listener = new RecordingListener();
   private KubernetesFunctionSource source;
@@ -159,6 +162,46 @@ class KubernetesFunctionSourceTest {
     assertThat(listener.of("hello"))
         .extracting(RecordingListener.Event::type)
         .containsExactly("upsert", "upsert");
+  }
+
+  @Test
+  void configMapsAreOnlyReadByNameSoTheRoleCanNameThem() throws Exception {
+    cluster.moduleConfigMap("module", GREETER);
+    cluster.configMapFunction("hello", POOL, "module", spec -> {});
+    cluster.resolve("hello", GREETER);
+    start();
+    cluster.moduleConfigMap("module", FIB);
+    cluster.resolve("hello", FIB);
+    awaitUpsert("hello", FIB);
+
+    List<String> configMapRequests = new ArrayList<>();
+    for (int i = server.getRequestCount(); i > 0; i--) {
+      var request = server.takeRequest(1, TimeUnit.SECONDS);
+      // The test's own writes are POST and PUT; the runner only reads.
+      if (request != null
+          && request.getMethod().equals("GET")
+          && request.getPath().contains("/configmaps")) {
+        configMapRequests.add(request.getPath());
+      }
+    }
+    // A list or watch (".../configmaps?...") cannot be limited by the Role's resourceNames.
+    assertThat(configMapRequests)
+        .isNotEmpty()
+        .allSatisfy(p -> assertThat(p).isEqualTo("/api/v1/namespaces/functions/configmaps/module"));
+  }
+
+  @Test
+  void moduleWhoseConfigMapWasMissingLoadsOnceTheOperatorSeesItBack() {
+    cluster.configMapFunction("hello", POOL, "module", spec -> {});
+    cluster.resolve("hello", GREETER);
+    start();
+    assertThat(awaitInvalid("hello")).contains("does not exist");
+
+    cluster.moduleConfigMap("module", GREETER);
+    // The operator's status changes (SourceResolved flips back) while the digest stays the same.
+    cluster.sourceResolved("hello", "True");
+
+    awaitUpsert("hello", GREETER);
   }
 
   @Test

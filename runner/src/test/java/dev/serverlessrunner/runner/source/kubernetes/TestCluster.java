@@ -125,6 +125,20 @@ final class TestCluster {
     functions().resource(fn).updateStatus();
   }
 
+  /** Sets the SourceResolved condition, as the operator does when a source breaks or returns. */
+  void sourceResolved(String name, String conditionStatus) {
+    WasmFunction fn = functions().withName(name).get();
+    fn.getStatus()
+        .setConditions(
+            java.util.List.of(
+                new io.fabric8.kubernetes.api.model.ConditionBuilder()
+                    .withType("SourceResolved")
+                    .withStatus(conditionStatus)
+                    .withReason("Test")
+                    .build()));
+    functions().resource(fn).updateStatus();
+  }
+
   /** Edits the spec of function {@code name}. */
   void editSpec(String name, Consumer<WasmFunctionSpec> edit) {
     functions()
