@@ -106,7 +106,11 @@ class RbacCoverageTest {
   @Test
   void operatorHoldsEveryRightItGrantsTheRunners() throws IOException {
     List<PolicyRule> rules = clusterRole().getRules();
-    for (PolicyRule runnerRule : RunnerRoleDependent.rules()) {
+    List<WasmFunction> functions =
+        List.of(
+            TestFunctions.fromConfigMap("ns", "a", "pool", "module"),
+            TestFunctions.fromOci("ns", "b", "pool", "ghcr.io/team/b:1", "login"));
+    for (PolicyRule runnerRule : RunnerRoleDependent.rules(functions)) {
       for (String group : runnerRule.getApiGroups()) {
         for (String resource : runnerRule.getResources()) {
           for (String verb : runnerRule.getVerbs()) {

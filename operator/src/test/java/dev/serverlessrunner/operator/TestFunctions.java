@@ -2,10 +2,12 @@ package dev.serverlessrunner.operator;
 
 import dev.serverlessrunner.crd.function.ConfigMapSource;
 import dev.serverlessrunner.crd.function.FunctionSource;
+import dev.serverlessrunner.crd.function.OciSource;
 import dev.serverlessrunner.crd.function.WasmFunction;
 import dev.serverlessrunner.crd.function.WasmFunctionSpec;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import java.util.Base64;
 
@@ -34,6 +36,23 @@ public final class TestFunctions {
     fn.setMetadata(
         new ObjectMetaBuilder().withNamespace(namespace).withName(name).withGeneration(1L).build());
     fn.setSpec(spec);
+    return fn;
+  }
+
+  /**
+   * A function of the pool pulled from {@code ref} with pull Secret {@code pullSecret} (or none).
+   */
+  public static WasmFunction fromOci(
+      String namespace, String name, String pool, String ref, String pullSecret) {
+    WasmFunction fn = fromConfigMap(namespace, name, pool, "unused");
+    OciSource oci = new OciSource();
+    oci.setRef(ref);
+    if (pullSecret != null) {
+      oci.setPullSecretRef(new LocalObjectReference(pullSecret));
+    }
+    FunctionSource source = new FunctionSource();
+    source.setOci(oci);
+    fn.getSpec().setSource(source);
     return fn;
   }
 

@@ -28,6 +28,15 @@ public interface OperatorConfig {
     @WithDefault("ghcr.io/serverlessrunner/runner:0.1.0")
     String image();
 
+    /**
+     * Images a pool may choose in spec.image, besides {@link #image()} (always allowed): exact
+     * references, or prefixes ending in {@code *} (e.g. {@code registry.example.com/runner:*}).
+     * Empty by default: only the operator's own runner image. A pool with another image is not
+     * deployed (Ready=False, ImageNotAllowed), since whoever runs an image of their choice as the
+     * runner's ServiceAccount holds the runner's rights.
+     */
+    Optional<List<String>> allowedImages();
+
     /** Pull policy of the runner container. */
     @WithDefault("IfNotPresent")
     String imagePullPolicy();

@@ -35,11 +35,28 @@ public final class PoolStatusAggregator {
           + " outside the pod. List Secrets whose key 'url' holds a postgresql:// URI in"
           + " spec.persistence.shards (deploy/README.md, Storage)";
 
+  /** Reasons of a Ready=False that the pool's author must fix; each yields one Warning event. */
+  private static final List<String> USER_ERRORS =
+      List.of(RunnerImages.IMAGE_NOT_ALLOWED, NO_SHARDS);
+
   private PoolStatusAggregator() {}
 
-  /** The status the pool should have now; equal to the current one when nothing changed. */
+  /** The status of a pool whose image is allowed. */
   public static RunnerPoolStatus aggregate(
       RunnerPool pool, Optional<Deployment> deployment, int functionsReady, Instant now) {
+    return aggregate(pool, deployment, functionsReady, Optional.empty(), now);
+  }
+
+  /**
+   * The status the pool should have now; equal to the current one when nothing changed. {@code
+   * imageRefusal} is why the pool's image may not run ({@link RunnerImages#refusal}), if so.
+   */
+  public static RunnerPoolStatus aggregate(
+      RunnerPool pool,
+      Optional<Deployment> deployment,
+      int functionsReady,
+      Optional<String> imageRefusal,
+      Instant now) {
     List<Condition> previous = pool.getStatus() == null ? null : pool.getStatus().getConditions();
     Long generation = pool.getMetadata().getGeneration();
 
@@ -57,7 +74,11 @@ public final class PoolStatusAggregator {
     String reason;
     String message;
     boolean allReady;
-    if (!hasShards(pool)) {
+    if (imageRefusal.isPresent()) {
+      allReady = false;
+      reason = RunnerImages.IMAGE_NOT_ALLOWED;
+      message = imageRefusal.get();
+    } else if (!hasShards(pool)) {
       allReady = false;
       reason = NO_SHARDS;
       message = NO_SHARDS_MESSAGE;
@@ -116,13 +137,14 @@ public final class PoolStatusAggregator {
    */
   public static Optional<Condition> newUserError(RunnerPoolStatus previous, RunnerPoolStatus next) {
     Optional<Condition> ready = Conditions.find(next.getConditions(), CrdGroup.CONDITION_READY);
-    if (ready.isEmpty() || !NO_SHARDS.equals(ready.get().getReason())) {
+    if (ready.isEmpty() || !USER_ERRORS.contains(ready.get().getReason())) {
       return Optional.empty();
     }
+    String reason = ready.get().getReason();
     boolean reportedBefore =
         previous != null
             && Conditions.find(previous.getConditions(), CrdGroup.CONDITION_READY)
-                .map(c -> NO_SHARDS.equals(c.getReason()))
+                .map(c -> reason.equals(c.getReason()))
                 .orElse(false);
     return reportedBefore ? Optional.empty() : ready;
   }

@@ -18,6 +18,7 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.ReconcileResult;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import jakarta.inject.Inject;
@@ -73,6 +74,15 @@ public class RunnerDeploymentDependent
     this.config = config;
   }
 
+  /** A pool whose image is not allowed keeps its Deployment as it is, or gets none. */
+  @Override
+  public ReconcileResult<Deployment> reconcile(RunnerPool pool, Context<RunnerPool> context) {
+    if (RunnerImages.refusal(pool, config).isPresent()) {
+      return ReconcileResult.noOperation(getSecondaryResource(pool, context).orElse(null));
+    }
+    return super.reconcile(pool, context);
+  }
+
   @Override
   protected Deployment desired(RunnerPool pool, Context<RunnerPool> context) {
     RunnerPoolSpec spec = pool.getSpec();
@@ -108,7 +118,7 @@ public class RunnerDeploymentDependent
         .endVolume()
         .addNewContainer()
         .withName(PoolNames.CONTAINER)
-        .withImage(spec.getImage() != null ? spec.getImage() : config.runner().image())
+        .withImage(RunnerImages.image(pool, config))
         .withImagePullPolicy(config.runner().imagePullPolicy())
         .addNewPort()
         .withName("http")

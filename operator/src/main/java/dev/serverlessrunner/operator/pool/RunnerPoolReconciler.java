@@ -4,6 +4,7 @@ import dev.serverlessrunner.crd.CrdGroup;
 import dev.serverlessrunner.crd.function.WasmFunction;
 import dev.serverlessrunner.crd.pool.RunnerPool;
 import dev.serverlessrunner.crd.pool.RunnerPoolStatus;
+import dev.serverlessrunner.operator.config.OperatorConfig;
 import dev.serverlessrunner.operator.function.WarningEvents;
 import dev.serverlessrunner.operator.status.Conditions;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -18,10 +19,11 @@ import io.javaoperatorsdk.operator.api.reconciler.Workflow;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.time.Clock;
 import java.util.List;
-import java.util.Set;
+import java.util.stream.Collectors;
 
 /** Keeps a pool's runner Deployment, Service, HPA, PDB and RBAC as its spec says. */
 // Resource versions are not compared: with comparison on, a spec change that lands just before
@@ -48,10 +50,12 @@ public class RunnerPoolReconciler implements Reconciler<RunnerPool> {
   public static final String NAME = "runnerpool";
 
   private final WarningEvents events;
+  private final OperatorConfig config;
   private final Clock clock = Clock.systemUTC();
 
-  public RunnerPoolReconciler(WarningEvents events) {
+  public RunnerPoolReconciler(WarningEvents events, OperatorConfig config) {
     this.events = events;
+    this.config = config;
   }
 
   @Override
@@ -61,6 +65,7 @@ public class RunnerPoolReconciler implements Reconciler<RunnerPool> {
             pool,
             context.getSecondaryResource(Deployment.class),
             functionsReady(pool, context),
+            RunnerImages.refusal(pool, config),
             clock.instant());
     if (next.equals(pool.getStatus())) {
       return UpdateControl.noUpdate();
@@ -75,35 +80,29 @@ public class RunnerPoolReconciler implements Reconciler<RunnerPool> {
   @Override
   public List<EventSource<?, RunnerPool>> prepareEventSources(
       EventSourceContext<RunnerPool> context) {
-    // Functions name their pool in spec.pool rather than through owner references.
+    // Functions name their pool in spec.pool rather than through owner references. A function
+    // event reaches every pool of its namespace: a function moved to another pool arrives with its
+    // new spec only, and its old pool must drop its ConfigMap and Secret from the runner Role too.
+    IndexerResourceCache<RunnerPool> pools = context.getPrimaryCache();
     var functions =
         InformerEventSourceConfiguration.from(WasmFunction.class, RunnerPool.class)
             .withSecondaryToPrimaryMapper(
                 (WasmFunction fn) ->
-                    fn.getSpec() == null || fn.getSpec().getPool() == null
-                        ? Set.of()
-                        : Set.of(
-                            new ResourceID(
-                                fn.getSpec().getPool(), fn.getMetadata().getNamespace())))
+                    pools
+                        .list(fn.getMetadata().getNamespace())
+                        .map(ResourceID::fromResource)
+                        .collect(Collectors.toSet()))
             .build();
     return List.of(new InformerEventSource<>(functions, context));
   }
 
-  @SuppressWarnings("unchecked")
   private static int functionsReady(RunnerPool pool, Context<RunnerPool> context) {
-    var functions =
-        (InformerEventSource<WasmFunction, RunnerPool>)
-            context.eventSourceRetriever().getEventSourceFor(WasmFunction.class);
-    return (int)
-        functions
-            .list(
-                pool.getMetadata().getNamespace(),
-                fn ->
-                    fn.getSpec() != null
-                        && pool.getMetadata().getName().equals(fn.getSpec().getPool())
-                        && fn.getStatus() != null
-                        && Conditions.isTrue(
-                            fn.getStatus().getConditions(), CrdGroup.CONDITION_READY))
-            .count();
+    return PoolFunctions.of(
+            pool,
+            context,
+            fn ->
+                fn.getStatus() != null
+                    && Conditions.isTrue(fn.getStatus().getConditions(), CrdGroup.CONDITION_READY))
+        .size();
   }
 }

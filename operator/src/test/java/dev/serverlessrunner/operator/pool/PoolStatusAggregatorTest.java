@@ -123,6 +123,24 @@ class PoolStatusAggregatorTest {
   }
 
   @Test
+  void refusedImageIsNotReadyWithItsReasonAndAUserErrorOnce() {
+    RunnerPool pool = pool(1);
+    RunnerPoolStatus first =
+        PoolStatusAggregator.aggregate(
+            pool, deployment(1, 1, 1), 0, Optional.of("spec.image x is not allowed"), T0);
+    pool.setStatus(first);
+    RunnerPoolStatus second =
+        PoolStatusAggregator.aggregate(
+            pool, deployment(1, 1, 1), 0, Optional.of("spec.image x is not allowed"), T1);
+
+    assertThat(ready(first).getStatus()).isEqualTo("False");
+    assertThat(ready(first).getReason()).isEqualTo(RunnerImages.IMAGE_NOT_ALLOWED);
+    assertThat(ready(first).getMessage()).isEqualTo("spec.image x is not allowed");
+    assertThat(PoolStatusAggregator.newUserError(null, first)).isPresent();
+    assertThat(PoolStatusAggregator.newUserError(first, second)).isEmpty();
+  }
+
+  @Test
   void notReadyReplicasAreNoUserError() {
     RunnerPoolStatus status = PoolStatusAggregator.aggregate(pool(3), deployment(3, 3, 1), 0, T0);
 

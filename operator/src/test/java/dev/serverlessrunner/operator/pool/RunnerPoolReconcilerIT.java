@@ -3,9 +3,12 @@ package dev.serverlessrunner.operator.pool;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.serverlessrunner.crd.function.WasmFunction;
 import dev.serverlessrunner.crd.pool.RunnerPool;
+import dev.serverlessrunner.operator.TestFunctions;
 import dev.serverlessrunner.operator.TestPools;
 import dev.serverlessrunner.operator.status.Conditions;
+import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
@@ -237,6 +240,7 @@ class RunnerPoolReconcilerIT {
         .until(() -> pool("eta").getStatus(), s -> s != null && s.getSelector() != null);
     String poolVersion = pool("eta").getMetadata().getResourceVersion();
     String deploymentVersion = child(Deployment.class, "eta").getMetadata().getResourceVersion();
+    String roleVersion = child(Role.class, "eta").getMetadata().getResourceVersion();
 
     await()
         .during(Duration.ofSeconds(3))
@@ -246,6 +250,8 @@ class RunnerPoolReconcilerIT {
               assertThat(pool("eta").getMetadata().getResourceVersion()).isEqualTo(poolVersion);
               assertThat(child(Deployment.class, "eta").getMetadata().getResourceVersion())
                   .isEqualTo(deploymentVersion);
+              assertThat(child(Role.class, "eta").getMetadata().getResourceVersion())
+                  .isEqualTo(roleVersion);
             });
   }
 
@@ -263,6 +269,106 @@ class RunnerPoolReconcilerIT {
     await()
         .atMost(WAIT)
         .until(() -> child(Deployment.class, "theta").getSpec().getReplicas(), r -> r == 4);
+  }
+
+  @Test
+  void runnerRoleNamesTheConfigMapsAndPullSecretsOfThePoolsFunctionsAsTheyChange() {
+    String ns = client.getNamespace();
+    create(TestPools.withShards(TestPools.fixed(ns, "kappa", 1), "pg-0"));
+    awaitChild(Role.class, "kappa");
+
+    createFunction(TestFunctions.fromConfigMap(ns, "kappa-hello", "kappa", "kappa-module"));
+    createFunction(
+        TestFunctions.fromOci(ns, "kappa-remote", "kappa", "registry.invalid/r:1", "kappa-login"));
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              assertThat(namesGranted("kappa", "configmaps")).containsExactly("kappa-module");
+              assertThat(namesGranted("kappa", "secrets")).containsExactly("kappa-login");
+            });
+
+    // Moved to another pool: its ConfigMap is no longer this pool's to read.
+    client
+        .resources(WasmFunction.class)
+        .inNamespace(ns)
+        .withName("kappa-hello")
+        .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"pool\":\"elsewhere\"}}");
+    client.resources(WasmFunction.class).inNamespace(ns).withName("kappa-remote").delete();
+
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () ->
+                assertThat(child(Role.class, "kappa").getRules())
+                    .singleElement()
+                    .satisfies(r -> assertThat(r.getResources()).containsExactly("wasmfunctions")));
+  }
+
+  @Test
+  void poolWithAnImageOutsideTheAllowListGetsNoDeploymentAConditionAndOneWarningEvent() {
+    RunnerPool pool =
+        TestPools.withShards(TestPools.fixed(client.getNamespace(), "lambda", 1), "pg-0");
+    pool.getSpec().setImage("attacker.example/runner:1");
+    create(pool);
+    awaitChild(Service.class, "lambda");
+
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              assertThat(readyCondition("lambda").getReason())
+                  .isEqualTo(RunnerImages.IMAGE_NOT_ALLOWED);
+              assertThat(readyCondition("lambda").getMessage())
+                  .contains("attacker.example/runner:1");
+              assertThat(warnings("lambda"))
+                  .singleElement()
+                  .satisfies(
+                      e -> assertThat(e.getReason()).isEqualTo(RunnerImages.IMAGE_NOT_ALLOWED));
+            });
+    assertThat(child(Deployment.class, "lambda")).isNull();
+  }
+
+  @Test
+  void changingToAnImageOutsideTheAllowListLeavesTheDeploymentUnchanged() {
+    create(TestPools.withShards(TestPools.fixed(client.getNamespace(), "mu", 1), "pg-0"));
+    Deployment before = awaitChild(Deployment.class, "mu");
+
+    patchPool("mu", "{\"spec\":{\"image\":\"attacker.example/runner:1\",\"replicas\":3}}");
+
+    await()
+        .atMost(WAIT)
+        .until(() -> readyCondition("mu").getReason(), RunnerImages.IMAGE_NOT_ALLOWED::equals);
+    Deployment after = child(Deployment.class, "mu");
+    assertThat(after.getMetadata().getResourceVersion())
+        .isEqualTo(before.getMetadata().getResourceVersion());
+    assertThat(after.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+        .isEqualTo("ghcr.io/serverlessrunner/runner:0.1.0");
+  }
+
+  private void createFunction(WasmFunction fn) {
+    fn.getMetadata().setGeneration(null);
+    client.resource(fn).create();
+  }
+
+  private List<String> namesGranted(String pool, String resource) {
+    return child(Role.class, pool).getRules().stream()
+        .filter(r -> r.getResources().contains(resource))
+        .flatMap(r -> r.getResourceNames().stream())
+        .toList();
+  }
+
+  private Condition readyCondition(String pool) {
+    RunnerPool current = pool(pool);
+    assertThat(current.getStatus()).isNotNull();
+    return Conditions.find(current.getStatus().getConditions(), "Ready").orElseThrow();
+  }
+
+  private List<Event> warnings(String pool) {
+    return client.v1().events().inNamespace(client.getNamespace()).list().getItems().stream()
+        .filter(e -> e.getInvolvedObject().getName().equals(pool))
+        .filter(e -> "Warning".equals(e.getType()))
+        .toList();
   }
 
   /**

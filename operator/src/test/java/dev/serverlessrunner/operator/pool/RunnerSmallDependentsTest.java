@@ -2,13 +2,16 @@ package dev.serverlessrunner.operator.pool;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.serverlessrunner.crd.function.WasmFunction;
 import dev.serverlessrunner.crd.pool.RunnerPool;
+import dev.serverlessrunner.operator.TestFunctions;
 import dev.serverlessrunner.operator.TestPools;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** desired() of the Service, PDB, ServiceAccount, Role and RoleBinding. */
@@ -46,26 +49,76 @@ class RunnerSmallDependentsTest {
         .isEqualTo("web-runner");
   }
 
+  private static final List<WasmFunction> FUNCTIONS =
+      List.of(
+          TestFunctions.fromConfigMap("team-a", "hello", "web", "hello-module"),
+          TestFunctions.fromConfigMap("team-a", "again", "web", "hello-module"),
+          TestFunctions.fromConfigMap("team-a", "fib", "web", "fib-module"),
+          TestFunctions.fromOci("team-a", "remote", "web", "ghcr.io/team/remote:1", "ghcr-login"),
+          TestFunctions.fromOci("team-a", "public", "web", "ghcr.io/team/public:1", null));
+
   @Test
   void roleIsReadOnly() {
-    Role role = new RunnerRoleDependent().desired(pool, null);
+    Role role = RunnerRoleDependent.desired(pool, FUNCTIONS);
 
     assertThat(role.getRules())
         .flatExtracting(PolicyRule::getVerbs)
         .allMatch(v -> v.equals("get") || v.equals("list") || v.equals("watch"));
-    assertThat(role.getRules())
-        .flatExtracting(PolicyRule::getResources)
-        .containsExactlyInAnyOrder("wasmfunctions", "runnerpools", "configmaps", "secrets");
   }
 
   @Test
-  void secretsCanOnlyBeReadByName() {
-    Role role = new RunnerRoleDependent().desired(pool, null);
+  void roleNamesExactlyTheConfigMapsAndPullSecretsOfThePoolsFunctions() {
+    Role role = RunnerRoleDependent.desired(pool, FUNCTIONS);
 
+    assertThat(role.getRules())
+        .filteredOn(r -> r.getResources().contains("configmaps"))
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.getVerbs()).containsExactly("get");
+              assertThat(r.getResourceNames()).containsExactly("fib-module", "hello-module");
+            });
     assertThat(role.getRules())
         .filteredOn(r -> r.getResources().contains("secrets"))
         .singleElement()
-        .satisfies(r -> assertThat(r.getVerbs()).containsExactly("get"));
+        .satisfies(
+            r -> {
+              assertThat(r.getVerbs()).containsExactly("get");
+              assertThat(r.getResourceNames()).containsExactly("ghcr-login");
+            });
+  }
+
+  @Test
+  void onlyWasmFunctionsMayBeListedOrWatched() {
+    Role role = RunnerRoleDependent.desired(pool, FUNCTIONS);
+
+    assertThat(role.getRules())
+        .filteredOn(r -> r.getVerbs().contains("list") || r.getVerbs().contains("watch"))
+        .singleElement()
+        .satisfies(r -> assertThat(r.getResources()).containsExactly("wasmfunctions"));
+    assertThat(role.getRules())
+        .flatExtracting(PolicyRule::getResources)
+        .doesNotContain("runnerpools");
+  }
+
+  @Test
+  void poolWithoutFunctionsMayReadNoConfigMapOrSecret() {
+    // Empty resourceNames would mean "every object of the namespace": the rule must be absent.
+    Role role = RunnerRoleDependent.desired(pool, List.of());
+
+    assertThat(role.getRules())
+        .singleElement()
+        .satisfies(r -> assertThat(r.getResources()).containsExactly("wasmfunctions"));
+  }
+
+  @Test
+  void shardSecretsAreNotGrantedBecauseTheKubeletReadsThem() {
+    RunnerPool withShards = TestPools.withShards(TestPools.fixed("team-a", "web", 2), "pg-0");
+
+    assertThat(RunnerRoleDependent.desired(withShards, FUNCTIONS).getRules())
+        .filteredOn(r -> r.getResources().contains("secrets"))
+        .flatExtracting(PolicyRule::getResourceNames)
+        .containsExactly("ghcr-login");
   }
 
   @Test
@@ -88,7 +141,7 @@ class RunnerSmallDependentsTest {
   void everyChildCarriesTheManagedByLabelItsInformerSelects() {
     assertThat(new RunnerServiceDependent().desired(pool, null).getMetadata().getLabels())
         .containsEntry(PoolNames.MANAGED_BY, PoolNames.OPERATOR);
-    assertThat(new RunnerRoleDependent().desired(pool, null).getMetadata().getLabels())
+    assertThat(RunnerRoleDependent.desired(pool, List.of()).getMetadata().getLabels())
         .containsEntry(PoolNames.MANAGED_BY, PoolNames.OPERATOR);
   }
 }
