@@ -38,6 +38,15 @@ import java.util.stream.IntStream;
 public class RunnerDeploymentDependent
     extends CRUDKubernetesDependentResource<Deployment, RunnerPool> {
 
+  /**
+   * The emptyDir mounted at /tmp, the one writable directory of the read-only root filesystem
+   * outside the runner's own volumes (JVM perf data, Vert.x file cache).
+   */
+  static final String TMP_VOLUME = "tmp";
+
+  /** sizeLimit of the /tmp volume: the runner writes no request data there. */
+  static final String TMP_SIZE_LIMIT = "64Mi";
+
   /** The emptyDir volume holding the blob cache, so a restarted container finds its modules. */
   static final String BLOB_CACHE_VOLUME = "blob-cache";
 
@@ -102,6 +111,8 @@ public class RunnerDeploymentDependent
         .endMetadata()
         .withNewSpec()
         .withServiceAccountName(PoolNames.childName(pool))
+        // Stated, not inherited: the runner's function source reads the Kubernetes API.
+        .withAutomountServiceAccountToken(true)
         .withTerminationGracePeriodSeconds(config.runner().terminationGracePeriod().toSeconds())
         // The "restricted" Pod Security Standard; the image runs as uid 10001.
         .withNewSecurityContext()
@@ -110,6 +121,12 @@ public class RunnerDeploymentDependent
         .withType("RuntimeDefault")
         .endSeccompProfile()
         .endSecurityContext()
+        .addNewVolume()
+        .withName(TMP_VOLUME)
+        .withNewEmptyDir()
+        .withSizeLimit(new Quantity(TMP_SIZE_LIMIT))
+        .endEmptyDir()
+        .endVolume()
         .addNewVolume()
         .withName(BLOB_CACHE_VOLUME)
         .withNewEmptyDir()
@@ -133,6 +150,10 @@ public class RunnerDeploymentDependent
         .withEnv(env(pool, resources))
         .withResources(resources)
         .addNewVolumeMount()
+        .withName(TMP_VOLUME)
+        .withMountPath("/tmp")
+        .endVolumeMount()
+        .addNewVolumeMount()
         .withName(BLOB_CACHE_VOLUME)
         .withMountPath(BLOB_CACHE_PATH)
         .endVolumeMount()
@@ -140,6 +161,8 @@ public class RunnerDeploymentDependent
         .withLivenessProbe(probe("/q/health/live", 10, 6))
         .withNewSecurityContext()
         .withAllowPrivilegeEscalation(false)
+        // Writable only: /tmp (JVM perf data, Vert.x file cache) and the volumes above.
+        .withReadOnlyRootFilesystem(true)
         .withNewCapabilities()
         .withDrop("ALL")
         .endCapabilities()

@@ -234,6 +234,41 @@ class RunnerDeploymentDependentTest {
   }
 
   @Test
+  void rootFilesystemIsReadOnlyWithAnEmptyDirForTmp() {
+    Deployment deployment = desired(TestPools.fixed("ns", "p", 1));
+    var podSpec = deployment.getSpec().getTemplate().getSpec();
+
+    assertThat(runner(deployment).getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+    assertThat(runner(deployment).getVolumeMounts())
+        .anySatisfy(
+            m -> {
+              assertThat(m.getMountPath()).isEqualTo("/tmp");
+              assertThat(m.getName()).isEqualTo(RunnerDeploymentDependent.TMP_VOLUME);
+            });
+    assertThat(podSpec.getVolumes())
+        .filteredOn(v -> v.getName().equals(RunnerDeploymentDependent.TMP_VOLUME))
+        .singleElement()
+        .satisfies(v -> assertThat(v.getEmptyDir().getSizeLimit()).isEqualTo(new Quantity("64Mi")));
+    // Every mount is a volume of the pod: nothing else is writable.
+    assertThat(runner(deployment).getVolumeMounts())
+        .allSatisfy(
+            m ->
+                assertThat(podSpec.getVolumes())
+                    .anySatisfy(v -> assertThat(v.getName()).isEqualTo(m.getName())));
+  }
+
+  @Test
+  void runnerPodsMountTheirServiceAccountTokenBecauseTheyReadTheApi() {
+    assertThat(
+            desired(TestPools.fixed("ns", "p", 1))
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getAutomountServiceAccountToken())
+        .isTrue();
+  }
+
+  @Test
   void insecureRegistriesOfTheOperatorReachTheRunner() {
     RunnerDeploymentDependent withInsecure =
         new RunnerDeploymentDependent(
