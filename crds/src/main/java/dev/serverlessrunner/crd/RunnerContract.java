@@ -41,6 +41,25 @@ public final class RunnerContract {
   /** {@code runner.recording.queue-capacity}: spec.persistence.batch.queueCapacity. */
   public static final String ENV_RECORDING_QUEUE_CAPACITY = "RUNNER_RECORDING_QUEUE_CAPACITY";
 
+  // Not RUNNER_LIMITS_MAX_*: environment names lose the dots, so those would also set
+  // runner.limits.max-stdout-bytes and max-request-bytes, the defaults of functions.
+
+  /** {@code runner.limits.ceiling.memory-bytes}: spec.functionLimits.max.memory, in bytes. */
+  public static final String ENV_LIMITS_CEILING_MEMORY_BYTES = "RUNNER_LIMITS_CEILING_MEMORY_BYTES";
+
+  /** {@code runner.limits.ceiling.fuel}: spec.functionLimits.max.fuel. */
+  public static final String ENV_LIMITS_CEILING_FUEL = "RUNNER_LIMITS_CEILING_FUEL";
+
+  /** {@code runner.limits.ceiling.timeout}: spec.functionLimits.max.timeout, ISO-8601. */
+  public static final String ENV_LIMITS_CEILING_TIMEOUT = "RUNNER_LIMITS_CEILING_TIMEOUT";
+
+  /** {@code runner.limits.ceiling.stdout-bytes}: spec.functionLimits.max.maxStdoutBytes. */
+  public static final String ENV_LIMITS_CEILING_STDOUT_BYTES = "RUNNER_LIMITS_CEILING_STDOUT_BYTES";
+
+  /** {@code runner.limits.ceiling.request-bytes}: spec.functionLimits.max.maxRequestBytes. */
+  public static final String ENV_LIMITS_CEILING_REQUEST_BYTES =
+      "RUNNER_LIMITS_CEILING_REQUEST_BYTES";
+
   /** Every variable above: the runner's config mapping must read each of them. */
   public static final List<String> ENV =
       List.of(
@@ -53,7 +72,12 @@ public final class RunnerContract {
           ENV_SHARDS,
           ENV_RECORDING_MAX_ROWS,
           ENV_RECORDING_FLUSH_INTERVAL,
-          ENV_RECORDING_QUEUE_CAPACITY);
+          ENV_RECORDING_QUEUE_CAPACITY,
+          ENV_LIMITS_CEILING_MEMORY_BYTES,
+          ENV_LIMITS_CEILING_FUEL,
+          ENV_LIMITS_CEILING_TIMEOUT,
+          ENV_LIMITS_CEILING_STDOUT_BYTES,
+          ENV_LIMITS_CEILING_REQUEST_BYTES);
 
   /** Key of a shard Secret (spec.persistence.shards[].secretRef) holding the connection URI. */
   public static final String SHARD_SECRET_KEY = "url";

@@ -21,6 +21,21 @@ public class FunctionLimits {
   /** Go-style duration made of number+unit parts, e.g. 10s, 1m30s, 250ms. */
   public static final String DURATION = "^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$";
 
+  /** Memory of a function that sets none. */
+  public static final String DEFAULT_MEMORY = "64Mi";
+
+  /** Fuel of a function that sets none. */
+  public static final long DEFAULT_FUEL = 100_000_000L;
+
+  /** Timeout of a function that sets none. */
+  public static final String DEFAULT_TIMEOUT = "10s";
+
+  /** maxStdoutBytes of a function that sets none (1 MiB). */
+  public static final long DEFAULT_MAX_STDOUT_BYTES = 1L << 20;
+
+  /** maxRequestBytes of a function that sets none (1 MiB). */
+  public static final long DEFAULT_MAX_REQUEST_BYTES = 1L << 20;
+
   /**
    * Most linear memory a function may have: 4Gi, all that a 32-bit Wasm module can address (65,536
    * pages of 64 KiB), which is also the engine's ceiling.
@@ -68,7 +83,7 @@ public class FunctionLimits {
   public static final String TIMEOUT_AT_MOST_MAX =
       "!self.matches('^([0-9]+([.][0-9]+)?(ms|s|m|h))+$') || duration(self) <= duration('15m')";
 
-  @Default("64Mi")
+  @Default(DEFAULT_MEMORY)
   @Pattern(QUANTITY)
   @Size(max = 32)
   @ValidationRule(value = MEMORY_AT_MOST_MAX, message = "memory must be at most " + MAX_MEMORY)
@@ -87,7 +102,7 @@ public class FunctionLimits {
           + " with reason fuel.")
   private Long fuel;
 
-  @Default("10s")
+  @Default(DEFAULT_TIMEOUT)
   @Pattern(DURATION)
   @Size(max = 32)
   @ValidationRule(value = TIMEOUT_AT_MOST_MAX, message = "timeout must be at most " + MAX_TIMEOUT)

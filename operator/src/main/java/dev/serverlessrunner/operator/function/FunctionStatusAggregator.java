@@ -21,6 +21,9 @@ public final class FunctionStatusAggregator {
   /** Reason of Ready=False when spec.pool names no existing RunnerPool. */
   public static final String POOL_NOT_FOUND = "PoolNotFound";
 
+  /** Reason of Ready=False when the function's limits pass its pool's spec.functionLimits.max. */
+  public static final String LIMITS_EXCEED_POOL = "LimitsExceedPool";
+
   /** Reason of Ready=True. */
   public static final String READY = "Ready";
 
@@ -32,6 +35,20 @@ public final class FunctionStatusAggregator {
    */
   public static WasmFunctionStatus aggregate(
       WasmFunction fn, SourceResolution resolution, Optional<RunnerPool> pool, Instant now) {
+    return aggregate(fn, resolution, pool, List.of(), now);
+  }
+
+  /**
+   * As {@link #aggregate(WasmFunction, SourceResolution, Optional, Instant)}, with the limits of
+   * the function that pass its pool's ceilings ({@code FunctionCeilings.exceededBy}); any makes the
+   * function not Ready, as its runners refuse to serve it.
+   */
+  public static WasmFunctionStatus aggregate(
+      WasmFunction fn,
+      SourceResolution resolution,
+      Optional<RunnerPool> pool,
+      List<String> limitsOverPool,
+      Instant now) {
     WasmFunctionStatus previous = fn.getStatus();
     List<Condition> before = previous == null ? null : previous.getConditions();
     Long generation = fn.getMetadata().getGeneration();
@@ -106,6 +123,16 @@ public final class FunctionStatusAggregator {
                   + " does not exist; create it or fix spec.pool",
               generation,
               now);
+    } else if (!limitsOverPool.isEmpty()) {
+      ready =
+          Conditions.of(
+              before,
+              CrdGroup.CONDITION_READY,
+              false,
+              LIMITS_EXCEED_POOL,
+              limitsMessage(poolName, limitsOverPool),
+              generation,
+              now);
     } else {
       ready =
           Conditions.of(
@@ -123,6 +150,16 @@ public final class FunctionStatusAggregator {
             .orElse(0));
     status.setConditions(List.of(sourceResolved, ready));
     return status;
+  }
+
+  /** The Ready message naming every limit over the ceiling and the two ways out. */
+  public static String limitsMessage(String poolName, List<String> limitsOverPool) {
+    return "spec.limits exceed RunnerPool "
+        + poolName
+        + "'s spec.functionLimits.max: "
+        + String.join(", ", limitsOverPool)
+        + "; its runners refuse to serve it. Lower the function's limits or raise the pool's"
+        + " ceilings (and its memory: deploy/README.md, Limits)";
   }
 
   private static void keepLastGood(WasmFunctionStatus previous, WasmFunctionStatus status) {

@@ -3,6 +3,7 @@ package dev.serverlessrunner.operator.function;
 import dev.serverlessrunner.crd.function.FunctionSource;
 import dev.serverlessrunner.crd.function.WasmFunction;
 import dev.serverlessrunner.crd.function.WasmFunctionStatus;
+import dev.serverlessrunner.crd.pool.FunctionCeilings;
 import dev.serverlessrunner.crd.pool.RunnerPool;
 import dev.serverlessrunner.operator.config.OperatorConfig;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -58,8 +59,10 @@ public class WasmFunctionReconciler implements Reconciler<WasmFunction> {
   @Override
   public UpdateControl<WasmFunction> reconcile(WasmFunction fn, Context<WasmFunction> context) {
     SourceResolution resolution = resolve(fn, context);
+    Optional<RunnerPool> pool = pool(fn, context);
+    List<String> limitsOverPool = pool.map(p -> limitsOverPool(fn, p)).orElse(List.of());
     WasmFunctionStatus next =
-        FunctionStatusAggregator.aggregate(fn, resolution, pool(fn, context), clock.instant());
+        FunctionStatusAggregator.aggregate(fn, resolution, pool, limitsOverPool, clock.instant());
     UpdateControl<WasmFunction> control;
     if (next.equals(fn.getStatus())) {
       control = UpdateControl.noUpdate();
@@ -68,6 +71,13 @@ public class WasmFunctionReconciler implements Reconciler<WasmFunction> {
         // Only on a change of status, so a broken function yields one event, not one per pass.
         events.warn(context.getClient(), fn, invalid.reason(), invalid.message());
       }
+      if (!limitsOverPool.isEmpty()) {
+        events.warn(
+            context.getClient(),
+            fn,
+            FunctionStatusAggregator.LIMITS_EXCEED_POOL,
+            FunctionStatusAggregator.limitsMessage(fn.getSpec().getPool(), limitsOverPool));
+      }
       fn.setStatus(next);
       control = UpdateControl.patchStatus(fn);
     }
@@ -75,6 +85,18 @@ public class WasmFunctionReconciler implements Reconciler<WasmFunction> {
       control.rescheduleAfter(UNAVAILABLE_RETRY);
     }
     return control;
+  }
+
+  /**
+   * The function's limits over its pool's ceilings, as the runners judge them. A value the CRD's
+   * patterns would refuse (possible only without the CRD's validation) is reported the same way.
+   */
+  static List<String> limitsOverPool(WasmFunction fn, RunnerPool pool) {
+    try {
+      return FunctionCeilings.of(pool).exceededBy(fn.getSpec().getLimits());
+    } catch (IllegalArgumentException e) {
+      return List.of(e.getMessage());
+    }
   }
 
   private SourceResolution resolve(WasmFunction fn, Context<WasmFunction> context) {

@@ -2,6 +2,7 @@ package dev.serverlessrunner.operator.pool;
 
 import dev.serverlessrunner.crd.RunnerContract;
 import dev.serverlessrunner.crd.pool.Batch;
+import dev.serverlessrunner.crd.pool.FunctionCeilings;
 import dev.serverlessrunner.crd.pool.Persistence;
 import dev.serverlessrunner.crd.pool.RunnerPool;
 import dev.serverlessrunner.crd.pool.RunnerPoolSpec;
@@ -252,6 +253,28 @@ public class RunnerDeploymentDependent
     }
     env.add(
         new EnvVar(RunnerContract.ENV_THREADS, String.valueOf(executionThreads(resources)), null));
+    // Always set, so the runner enforces (and sizes its heap check for) exactly what the
+    // operator reports in the functions' status.
+    FunctionCeilings ceilings = FunctionCeilings.of(pool);
+    env.add(
+        new EnvVar(
+            RunnerContract.ENV_LIMITS_CEILING_MEMORY_BYTES,
+            String.valueOf(ceilings.memoryBytes()),
+            null));
+    env.add(
+        new EnvVar(RunnerContract.ENV_LIMITS_CEILING_FUEL, String.valueOf(ceilings.fuel()), null));
+    env.add(
+        new EnvVar(RunnerContract.ENV_LIMITS_CEILING_TIMEOUT, ceilings.timeout().toString(), null));
+    env.add(
+        new EnvVar(
+            RunnerContract.ENV_LIMITS_CEILING_STDOUT_BYTES,
+            String.valueOf(ceilings.maxStdoutBytes()),
+            null));
+    env.add(
+        new EnvVar(
+            RunnerContract.ENV_LIMITS_CEILING_REQUEST_BYTES,
+            String.valueOf(ceilings.maxRequestBytes()),
+            null));
     env.add(new EnvVar(RunnerContract.ENV_BLOB_CACHE_DIR, BLOB_CACHE_PATH, null));
     env.add(
         new EnvVar(

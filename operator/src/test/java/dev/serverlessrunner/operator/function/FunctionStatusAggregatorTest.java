@@ -11,6 +11,7 @@ import dev.serverlessrunner.operator.TestPools;
 import dev.serverlessrunner.operator.status.Conditions;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -46,6 +47,30 @@ class FunctionStatusAggregatorTest {
     assertThat(status.getSizeBytes()).isEqualTo(8L);
     assertThat(status.getReadyReplicas()).isEqualTo(2);
     assertThat(status.getObservedGeneration()).isEqualTo(1L);
+  }
+
+  @Test
+  void limitsOverThePoolsCeilingAreNotReadyAndNameEachLimit() {
+    WasmFunctionStatus status =
+        FunctionStatusAggregator.aggregate(
+            fn, RESOLVED, pool(2), List.of("memory 256Mi > 128Mi", "fuel 2 > 1"), T0);
+
+    Condition ready = condition(status, "Ready");
+    assertThat(ready.getStatus()).isEqualTo("False");
+    assertThat(ready.getReason()).isEqualTo(FunctionStatusAggregator.LIMITS_EXCEED_POOL);
+    assertThat(ready.getMessage())
+        .contains("RunnerPool pool", "memory 256Mi > 128Mi, fuel 2 > 1", "refuse to serve");
+    assertThat(condition(status, "SourceResolved").getStatus()).isEqualTo("True");
+  }
+
+  @Test
+  void unresolvedSourceIsReportedBeforeLimitsOverThePool() {
+    WasmFunctionStatus status =
+        FunctionStatusAggregator.aggregate(
+            fn, MISSING, pool(2), List.of("memory 256Mi > 128Mi"), T0);
+
+    assertThat(condition(status, "Ready").getReason())
+        .isEqualTo(FunctionStatusAggregator.SOURCE_NOT_RESOLVED);
   }
 
   @Test

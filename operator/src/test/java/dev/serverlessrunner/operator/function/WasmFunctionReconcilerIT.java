@@ -3,9 +3,12 @@ package dev.serverlessrunner.operator.function;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.serverlessrunner.crd.function.FunctionLimits;
 import dev.serverlessrunner.crd.function.OciSource;
 import dev.serverlessrunner.crd.function.WasmFunction;
 import dev.serverlessrunner.crd.function.WasmFunctionStatus;
+import dev.serverlessrunner.crd.pool.LimitCeilings;
+import dev.serverlessrunner.crd.pool.PoolFunctionLimits;
 import dev.serverlessrunner.crd.pool.RunnerPool;
 import dev.serverlessrunner.oci.Digests;
 import dev.serverlessrunner.operator.TestFunctions;
@@ -167,6 +170,58 @@ class WasmFunctionReconcilerIT {
     createPool("pool-e");
 
     awaitCondition("fn-e", "Ready", "True", FunctionStatusAggregator.READY);
+  }
+
+  @Test
+  void functionOverItsPoolsCeilingIsNotReadyUntilThePoolRaisesIt() {
+    createPool("pool-l");
+    createConfigMap("mod-l", TestFunctions.EMPTY_MODULE);
+    WasmFunction fn = TestFunctions.fromConfigMap(ns(), "fn-l", "pool-l", "mod-l");
+    fn.getMetadata().setGeneration(null);
+    FunctionLimits limits = new FunctionLimits();
+    limits.setMemory("256Mi");
+    limits.setTimeout("2m");
+    fn.getSpec().setLimits(limits);
+    client.resource(fn).create();
+
+    Condition refused =
+        awaitCondition("fn-l", "Ready", "False", FunctionStatusAggregator.LIMITS_EXCEED_POOL);
+    assertThat(refused.getMessage())
+        .contains("pool-l", "memory 256Mi > 128Mi", "timeout 120s > 60s");
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () ->
+                assertThat(client.v1().events().inNamespace(ns()).list().getItems())
+                    .filteredOn(e -> e.getInvolvedObject().getName().equals("fn-l"))
+                    .extracting(Event::getReason)
+                    .contains(FunctionStatusAggregator.LIMITS_EXCEED_POOL));
+
+    RunnerPool pool = client.resources(RunnerPool.class).inNamespace(ns()).withName("pool-l").get();
+    LimitCeilings max = new LimitCeilings();
+    max.setMemory("512Mi");
+    max.setTimeout("5m");
+    PoolFunctionLimits poolLimits = new PoolFunctionLimits();
+    poolLimits.setMax(max);
+    pool.getSpec().setFunctionLimits(poolLimits);
+    client.resource(pool).update();
+
+    awaitCondition("fn-l", "Ready", "True", FunctionStatusAggregator.READY);
+  }
+
+  @Test
+  void functionWithinItsPoolsCeilingIsReady() {
+    createPool("pool-m");
+    createConfigMap("mod-m", TestFunctions.EMPTY_MODULE);
+    WasmFunction fn = TestFunctions.fromConfigMap(ns(), "fn-m", "pool-m", "mod-m");
+    fn.getMetadata().setGeneration(null);
+    FunctionLimits limits = new FunctionLimits();
+    limits.setMemory("128Mi");
+    limits.setFuel(10_000_000_000L);
+    fn.getSpec().setLimits(limits);
+    client.resource(fn).create();
+
+    awaitCondition("fn-m", "Ready", "True", FunctionStatusAggregator.READY);
   }
 
   @Test

@@ -2,6 +2,8 @@ package dev.serverlessrunner.operator.pool;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.serverlessrunner.crd.pool.LimitCeilings;
+import dev.serverlessrunner.crd.pool.PoolFunctionLimits;
 import dev.serverlessrunner.crd.pool.RunnerPool;
 import dev.serverlessrunner.operator.TestConfig;
 import dev.serverlessrunner.operator.TestPools;
@@ -151,6 +153,40 @@ class RunnerDeploymentDependentTest {
     assertThat(env(desired(TestPools.fixed("ns", "p", 1))))
         .containsKeys("RUNNER_KUBERNETES_POOL", "RUNNER_KUBERNETES_NAMESPACE")
         .doesNotContainKey("RUNNER_RECORDING_SHARDS");
+  }
+
+  @Test
+  void poolWithoutCeilingsGivesTheRunnerTheDefaultCeilings() {
+    Map<String, EnvVar> env = env(desired(TestPools.fixed("ns", "p", 1)));
+
+    assertThat(env.get("RUNNER_LIMITS_CEILING_MEMORY_BYTES").getValue())
+        .isEqualTo(String.valueOf(128L << 20));
+    assertThat(env.get("RUNNER_LIMITS_CEILING_FUEL").getValue()).isEqualTo("10000000000");
+    assertThat(env.get("RUNNER_LIMITS_CEILING_TIMEOUT").getValue()).isEqualTo("PT1M");
+    assertThat(env.get("RUNNER_LIMITS_CEILING_STDOUT_BYTES").getValue())
+        .isEqualTo(String.valueOf(4L << 20));
+    assertThat(env.get("RUNNER_LIMITS_CEILING_REQUEST_BYTES").getValue())
+        .isEqualTo(String.valueOf(1L << 20));
+  }
+
+  @Test
+  void poolCeilingsReachTheRunner() {
+    RunnerPool pool = TestPools.fixed("ns", "p", 1);
+    LimitCeilings max = new LimitCeilings();
+    max.setMemory("1Gi");
+    max.setTimeout("1m30s");
+    max.setMaxRequestBytes(8L << 20);
+    PoolFunctionLimits limits = new PoolFunctionLimits();
+    limits.setMax(max);
+    pool.getSpec().setFunctionLimits(limits);
+
+    Map<String, EnvVar> env = env(desired(pool));
+
+    assertThat(env.get("RUNNER_LIMITS_CEILING_MEMORY_BYTES").getValue())
+        .isEqualTo(String.valueOf(1L << 30));
+    assertThat(env.get("RUNNER_LIMITS_CEILING_TIMEOUT").getValue()).isEqualTo("PT1M30S");
+    assertThat(env.get("RUNNER_LIMITS_CEILING_REQUEST_BYTES").getValue())
+        .isEqualTo(String.valueOf(8L << 20));
   }
 
   @Test

@@ -159,6 +159,36 @@ public interface RunnerConfig {
     /** Largest request body accepted; larger gets 413. */
     @WithDefault("1048576")
     long maxRequestBytes();
+
+    /**
+     * The most any function may ask for: a function whose limits pass these is not served. Runner
+     * pods get them from their pool's {@code spec.functionLimits.max}; the heap check sizes the
+     * runner for them.
+     */
+    Ceiling ceiling();
+  }
+
+  /** Ceilings of every function's limits (the defaults are those of a RunnerPool). */
+  interface Ceiling {
+    /** Largest linear memory, in bytes (128 MiB). */
+    @WithDefault("134217728")
+    long memoryBytes();
+
+    /** Largest fuel budget. */
+    @WithDefault("10000000000")
+    long fuel();
+
+    /** Longest wall-clock timeout. */
+    @WithDefault("60s")
+    Duration timeout();
+
+    /** Largest stdout cap, in bytes (4 MiB). */
+    @WithDefault("4194304")
+    long stdoutBytes();
+
+    /** Largest request body limit, in bytes (1 MiB). */
+    @WithDefault("1048576")
+    long requestBytes();
   }
 
   /** Execution records in sharded PostgreSQL. */

@@ -1,5 +1,6 @@
 package dev.serverlessrunner.runner.lifecycle;
 
+import dev.serverlessrunner.crd.pool.FunctionCeilings;
 import dev.serverlessrunner.engine.Engine;
 import dev.serverlessrunner.engine.EngineOptions;
 import dev.serverlessrunner.engine.Limits;
@@ -37,11 +38,23 @@ public class RunnerBeans {
         l.memoryBytes(), l.fuel(), l.timeout(), l.maxStdoutBytes(), l.maxStderrBytes());
   }
 
+  /** The most a function may ask for: its pool's spec.functionLimits.max, set by the operator. */
+  static FunctionCeilings ceilings(RunnerConfig config) {
+    RunnerConfig.Ceiling c = config.limits().ceiling();
+    return new FunctionCeilings(
+        c.memoryBytes(), c.fuel(), c.timeout(), c.stdoutBytes(), c.requestBytes());
+  }
+
   @Produces
   @Singleton
   ModulePolicy modulePolicy(RunnerConfig config, Limits defaults) {
+    // A module may start with as many pages as the largest memory a function may have; each
+    // function's own cap is checked again when it runs.
     return ModulePolicy.DEFAULTS
-        .withMaxMemoryPages((int) (defaults.memoryBytes() / Limits.PAGE_SIZE))
+        .withMaxMemoryPages(
+            (int)
+                (Math.max(defaults.memoryBytes(), config.limits().ceiling().memoryBytes())
+                    / Limits.PAGE_SIZE))
         .withMaxModuleBytes((int) Math.min(Integer.MAX_VALUE, config.functions().maxModuleBytes()));
   }
 
@@ -102,7 +115,8 @@ public class RunnerBeans {
   @Singleton
   FunctionRegistry functions(
       Engine engine, Limits defaults, RunnerConfig config, MeterRegistry registry) {
-    return new FunctionRegistry(engine, defaults, config.limits().maxRequestBytes(), registry);
+    return new FunctionRegistry(
+        engine, defaults, config.limits().maxRequestBytes(), ceilings(config), registry);
   }
 
   @Produces

@@ -1,5 +1,6 @@
 package dev.serverlessrunner.runner.service;
 
+import dev.serverlessrunner.crd.pool.FunctionCeilings;
 import dev.serverlessrunner.engine.Engine;
 import dev.serverlessrunner.engine.Limits;
 import dev.serverlessrunner.engine.load.LoadedModule;
@@ -10,6 +11,7 @@ import dev.serverlessrunner.runner.source.FunctionSource;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -27,15 +29,28 @@ public final class FunctionRegistry implements FunctionSource.Listener {
   private final Engine engine;
   private final Limits defaults;
   private final long defaultMaxRequestBytes;
+  private final FunctionCeilings ceilings;
   private final Map<String, ServedFunction> served = new ConcurrentHashMap<>();
   private final Map<String, String> problems = new ConcurrentHashMap<>();
   private final Counter loadFailures;
 
+  /** A registry enforcing the default ceilings of a RunnerPool. */
   public FunctionRegistry(
       Engine engine, Limits defaults, long defaultMaxRequestBytes, MeterRegistry registry) {
+    this(engine, defaults, defaultMaxRequestBytes, FunctionCeilings.DEFAULTS, registry);
+  }
+
+  /** A registry refusing every function whose limits pass {@code ceilings}. */
+  public FunctionRegistry(
+      Engine engine,
+      Limits defaults,
+      long defaultMaxRequestBytes,
+      FunctionCeilings ceilings,
+      MeterRegistry registry) {
     this.engine = engine;
     this.defaults = defaults;
     this.defaultMaxRequestBytes = defaultMaxRequestBytes;
+    this.ceilings = ceilings;
     this.loadFailures =
         Counter.builder("runner.functions.load.failures")
             .description(
@@ -67,11 +82,32 @@ public final class FunctionRegistry implements FunctionSource.Listener {
     FunctionConfig config = definition.config();
     try {
       Limits limits = limitsFor(config);
-      LoadedModule module = engine.load(definition.module());
       long maxRequest =
           config.limits().maxRequestBytes() == null
               ? defaultMaxRequestBytes
               : config.limits().maxRequestBytes();
+      List<String> over =
+          ceilings.exceededBy(
+              limits.memoryBytes(),
+              limits.fuel(),
+              limits.timeout(),
+              limits.maxStdoutBytes(),
+              maxRequest);
+      if (!over.isEmpty()) {
+        failed(
+            name,
+            "limits exceed the pool's ceiling (spec.functionLimits.max): "
+                + String.join(", ", over));
+        return;
+      }
+      LoadedModule module = engine.load(definition.module());
+      if (module.initialPages() > limits.memoryPages()) {
+        failed(
+            name,
+            "limits: the module starts with %d memory pages, above this function's memory limit of %d pages"
+                .formatted(module.initialPages(), limits.memoryPages()));
+        return;
+      }
       ServedFunction previous =
           served.put(
               name,

@@ -3,6 +3,11 @@ package dev.serverlessrunner.runner.config;
 import static dev.serverlessrunner.crd.RunnerContract.ENV_BLOB_CACHE_DIR;
 import static dev.serverlessrunner.crd.RunnerContract.ENV_BLOB_CACHE_MAX_BYTES;
 import static dev.serverlessrunner.crd.RunnerContract.ENV_INSECURE_REGISTRIES;
+import static dev.serverlessrunner.crd.RunnerContract.ENV_LIMITS_CEILING_FUEL;
+import static dev.serverlessrunner.crd.RunnerContract.ENV_LIMITS_CEILING_MEMORY_BYTES;
+import static dev.serverlessrunner.crd.RunnerContract.ENV_LIMITS_CEILING_REQUEST_BYTES;
+import static dev.serverlessrunner.crd.RunnerContract.ENV_LIMITS_CEILING_STDOUT_BYTES;
+import static dev.serverlessrunner.crd.RunnerContract.ENV_LIMITS_CEILING_TIMEOUT;
 import static dev.serverlessrunner.crd.RunnerContract.ENV_NAMESPACE;
 import static dev.serverlessrunner.crd.RunnerContract.ENV_POOL;
 import static dev.serverlessrunner.crd.RunnerContract.ENV_RECORDING_FLUSH_INTERVAL;
@@ -13,6 +18,7 @@ import static dev.serverlessrunner.crd.RunnerContract.ENV_THREADS;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.serverlessrunner.crd.RunnerContract;
+import dev.serverlessrunner.crd.pool.FunctionCeilings;
 import dev.serverlessrunner.engine.Limits;
 import dev.serverlessrunner.engine.load.ModulePolicy;
 import dev.serverlessrunner.engine.pool.PoolOptions;
@@ -36,17 +42,23 @@ import org.junit.jupiter.api.Test;
 class RunnerContractTest {
 
   private static final Map<String, String> POD_ENV =
-      Map.of(
-          ENV_POOL, "web",
-          ENV_NAMESPACE, "team-a",
-          ENV_INSECURE_REGISTRIES, "registry.local:5000,mirror:5000",
-          ENV_BLOB_CACHE_DIR, "/var/cache/serverless-runner/blobs",
-          ENV_BLOB_CACHE_MAX_BYTES, "805306368",
-          ENV_THREADS, "3",
-          ENV_SHARDS, "postgresql://u:p@pg-0/db,postgresql://u:p@pg-1/db",
-          ENV_RECORDING_MAX_ROWS, "250",
-          ENV_RECORDING_FLUSH_INTERVAL, "20ms",
-          ENV_RECORDING_QUEUE_CAPACITY, "5000");
+      Map.ofEntries(
+          Map.entry(ENV_POOL, "web"),
+          Map.entry(ENV_NAMESPACE, "team-a"),
+          Map.entry(ENV_INSECURE_REGISTRIES, "registry.local:5000,mirror:5000"),
+          Map.entry(ENV_BLOB_CACHE_DIR, "/var/cache/serverless-runner/blobs"),
+          Map.entry(ENV_BLOB_CACHE_MAX_BYTES, "805306368"),
+          Map.entry(ENV_THREADS, "3"),
+          Map.entry(ENV_SHARDS, "postgresql://u:p@pg-0/db,postgresql://u:p@pg-1/db"),
+          Map.entry(ENV_RECORDING_MAX_ROWS, "250"),
+          Map.entry(ENV_RECORDING_FLUSH_INTERVAL, "20ms"),
+          Map.entry(ENV_RECORDING_QUEUE_CAPACITY, "5000"),
+          Map.entry(ENV_LIMITS_CEILING_MEMORY_BYTES, "536870912"),
+          Map.entry(ENV_LIMITS_CEILING_FUEL, "20000000000"),
+          // What the operator writes: Duration.toString().
+          Map.entry(ENV_LIMITS_CEILING_TIMEOUT, "PT1M30S"),
+          Map.entry(ENV_LIMITS_CEILING_STDOUT_BYTES, "8388608"),
+          Map.entry(ENV_LIMITS_CEILING_REQUEST_BYTES, "2097152"));
 
   @Test
   void everyVariableOfTheContractIsCoveredHere() {
@@ -70,6 +82,31 @@ class RunnerContractTest {
     assertThat(config.recording().maxRows()).isEqualTo(250);
     assertThat(config.recording().flushInterval()).isEqualTo(Duration.ofMillis(20));
     assertThat(config.recording().queueCapacity()).isEqualTo(5000);
+    RunnerConfig.Ceiling ceiling = config.limits().ceiling();
+    assertThat(ceiling.memoryBytes()).isEqualTo(512L << 20);
+    assertThat(ceiling.fuel()).isEqualTo(20_000_000_000L);
+    assertThat(ceiling.timeout()).isEqualTo(Duration.ofSeconds(90));
+    assertThat(ceiling.stdoutBytes()).isEqualTo(8L << 20);
+    assertThat(ceiling.requestBytes()).isEqualTo(2L << 20);
+  }
+
+  @Test
+  void ceilingsLeaveTheFunctionDefaultsAlone() {
+    RunnerConfig.Limits limits = config(POD_ENV).limits();
+
+    assertThat(limits.maxStdoutBytes()).isEqualTo(Limits.DEFAULTS.maxStdoutBytes());
+    assertThat(limits.maxRequestBytes()).isEqualTo(1L << 20);
+    assertThat(limits.memoryBytes()).isEqualTo(Limits.DEFAULTS.memoryBytes());
+  }
+
+  @Test
+  void runnerCeilingDefaultsAreThoseOfAPoolWithoutCeilings() {
+    RunnerConfig.Ceiling c = config(Map.of()).limits().ceiling();
+
+    assertThat(
+            new FunctionCeilings(
+                c.memoryBytes(), c.fuel(), c.timeout(), c.stdoutBytes(), c.requestBytes()))
+        .isEqualTo(FunctionCeilings.DEFAULTS);
   }
 
   @Test

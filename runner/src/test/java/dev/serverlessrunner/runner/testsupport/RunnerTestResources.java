@@ -53,7 +53,7 @@ public class RunnerTestResources implements QuarkusTestResourceLifecycleManager 
         Files.write(functionsDir.resolve(guest + ".wasm"), Guests.bytes(guest));
       }
       Files.writeString(functionsDir.resolve("fib-cgi.yaml"), "abi: cgi\n");
-      sameModule("loop-forever", "slow", "limits:\n  fuel: 100000000000000\n  timeout: 300ms\n");
+      sameModule("loop-forever", "slow", "limits:\n  fuel: 10000000000\n  timeout: 300ms\n");
       sameModule("echo", "echo-small", "limits:\n  maxRequestBytes: 1Ki\n");
       sameModule("fib", "fib-sync", "durability: sync\n");
       sameModule(

@@ -4,6 +4,8 @@ import static dev.serverlessrunner.runner.source.kubernetes.TestCluster.NAMESPAC
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.serverlessrunner.crd.function.FunctionLimits;
+import dev.serverlessrunner.crd.pool.FunctionCeilings;
 import dev.serverlessrunner.engine.Engine;
 import dev.serverlessrunner.engine.EngineOptions;
 import dev.serverlessrunner.engine.Limits;
@@ -72,5 +74,45 @@ class KubernetesSourceServingTest {
     cluster.delete("hello");
     await().atMost(Duration.ofSeconds(20)).until(() -> functions.lookup("hello").isEmpty());
     assertThat(functions.problems()).isEmpty();
+  }
+
+  @Test
+  void functionOverThePoolsCeilingIsRefusedAndOneWithinIsServed() {
+    FunctionRegistry strict =
+        new FunctionRegistry(
+            engine,
+            Limits.DEFAULTS,
+            1 << 20,
+            new FunctionCeilings(
+                64L << 20, 1_000_000_000L, Duration.ofSeconds(5), 1 << 20, 1 << 20),
+            new SimpleMeterRegistry());
+    TestCluster cluster = new TestCluster(client);
+    cluster.moduleConfigMap("module", GREETER);
+    cluster.configMapFunction(
+        "greedy", "blue", "module", spec -> spec.setLimits(limits("256Mi", "30s")));
+    cluster.configMapFunction(
+        "modest", "blue", "module", spec -> spec.setLimits(limits("32Mi", "5s")));
+    cluster.resolve("greedy", GREETER);
+    cluster.resolve("modest", GREETER);
+    source =
+        new KubernetesFunctionSource(
+            client,
+            KubernetesSourceOptions.builder(NAMESPACE, "blue").build(),
+            new RegistryClient(RegistryClientOptions.defaults()),
+            null);
+
+    source.start(strict);
+
+    assertThat(strict.lookup("greedy")).isEmpty();
+    assertThat(strict.problems().get("greedy"))
+        .contains("spec.functionLimits.max", "memory 256Mi > 64Mi", "timeout 30s > 5s");
+    assertThat(strict.lookup("modest")).isPresent();
+  }
+
+  private static FunctionLimits limits(String memory, String timeout) {
+    FunctionLimits limits = new FunctionLimits();
+    limits.setMemory(memory);
+    limits.setTimeout(timeout);
+    return limits;
   }
 }

@@ -1,0 +1,147 @@
+package dev.serverlessrunner.crd.pool;
+
+import dev.serverlessrunner.crd.function.FunctionLimits;
+import io.fabric8.kubernetes.api.model.Quantity;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A pool's {@code spec.functionLimits.max} as numbers, and the check both the operator (status) and
+ * the runner (serving) apply to a function's effective limits, so the two never disagree.
+ *
+ * @param memoryBytes largest linear memory
+ * @param fuel largest fuel budget
+ * @param timeout longest wall-clock timeout
+ * @param maxStdoutBytes largest stdout cap
+ * @param maxRequestBytes largest request body limit
+ */
+public record FunctionCeilings(
+    long memoryBytes, long fuel, Duration timeout, long maxStdoutBytes, long maxRequestBytes) {
+
+  // Before DEFAULTS, which parses with them.
+  private static final Pattern DURATION_PART = Pattern.compile("([0-9]+(?:\\.[0-9]+)?)(ms|s|m|h)");
+  private static final Map<String, Long> NANOS_PER_UNIT =
+      Map.of("ms", 1_000_000L, "s", 1_000_000_000L, "m", 60_000_000_000L, "h", 3_600_000_000_000L);
+
+  /** The ceilings a pool has when it sets none (the CRD's defaults). */
+  public static final FunctionCeilings DEFAULTS =
+      new FunctionCeilings(
+          parseBytes(LimitCeilings.DEFAULT_MEMORY),
+          LimitCeilings.DEFAULT_FUEL,
+          parseDuration(LimitCeilings.DEFAULT_TIMEOUT),
+          LimitCeilings.DEFAULT_MAX_STDOUT_BYTES,
+          LimitCeilings.DEFAULT_MAX_REQUEST_BYTES);
+
+  /**
+   * The ceilings of {@code pool}; a field the pool leaves out has its CRD default (the API server
+   * fills them in, but a pool read from an older CRD or a test server may lack them).
+   */
+  public static FunctionCeilings of(RunnerPool pool) {
+    PoolFunctionLimits limits = pool.getSpec() == null ? null : pool.getSpec().getFunctionLimits();
+    LimitCeilings max = limits == null ? null : limits.getMax();
+    if (max == null) {
+      return DEFAULTS;
+    }
+    return new FunctionCeilings(
+        max.getMemory() == null ? DEFAULTS.memoryBytes : parseBytes(max.getMemory()),
+        max.getFuel() == null ? DEFAULTS.fuel : max.getFuel(),
+        max.getTimeout() == null ? DEFAULTS.timeout : parseDuration(max.getTimeout()),
+        max.getMaxStdoutBytes() == null ? DEFAULTS.maxStdoutBytes : max.getMaxStdoutBytes(),
+        max.getMaxRequestBytes() == null ? DEFAULTS.maxRequestBytes : max.getMaxRequestBytes());
+  }
+
+  /**
+   * What of these effective limits passes the ceilings, one readable phrase per limit (e.g. {@code
+   * "memory 256Mi > 128Mi"}); empty when everything fits.
+   */
+  public List<String> exceededBy(
+      long memoryBytes, long fuel, Duration timeout, long maxStdoutBytes, long maxRequestBytes) {
+    List<String> over = new ArrayList<>();
+    if (memoryBytes > this.memoryBytes) {
+      over.add("memory " + bytes(memoryBytes) + " > " + bytes(this.memoryBytes));
+    }
+    if (fuel > this.fuel) {
+      over.add("fuel " + fuel + " > " + this.fuel);
+    }
+    if (timeout.compareTo(this.timeout) > 0) {
+      over.add("timeout " + duration(timeout) + " > " + duration(this.timeout));
+    }
+    if (maxStdoutBytes > this.maxStdoutBytes) {
+      over.add("maxStdoutBytes " + maxStdoutBytes + " > " + this.maxStdoutBytes);
+    }
+    if (maxRequestBytes > this.maxRequestBytes) {
+      over.add("maxRequestBytes " + maxRequestBytes + " > " + this.maxRequestBytes);
+    }
+    return over;
+  }
+
+  /**
+   * The effective limits of a function's {@code spec.limits}: what it sets, else the CRD default.
+   * Throws {@link IllegalArgumentException} for a value the CRD's patterns would refuse.
+   */
+  public List<String> exceededBy(FunctionLimits limits) {
+    FunctionLimits l = limits == null ? new FunctionLimits() : limits;
+    return exceededBy(
+        parseBytes(l.getMemory() == null ? FunctionLimits.DEFAULT_MEMORY : l.getMemory()),
+        l.getFuel() == null ? FunctionLimits.DEFAULT_FUEL : l.getFuel(),
+        parseDuration(l.getTimeout() == null ? FunctionLimits.DEFAULT_TIMEOUT : l.getTimeout()),
+        l.getMaxStdoutBytes() == null
+            ? FunctionLimits.DEFAULT_MAX_STDOUT_BYTES
+            : l.getMaxStdoutBytes(),
+        l.getMaxRequestBytes() == null
+            ? FunctionLimits.DEFAULT_MAX_REQUEST_BYTES
+            : l.getMaxRequestBytes());
+  }
+
+  /** Bytes of a Kubernetes quantity, rounded up to a whole byte. */
+  public static long parseBytes(String quantity) {
+    if (!quantity.matches(FunctionLimits.QUANTITY)) {
+      throw new IllegalArgumentException("'" + quantity + "' is not a byte quantity (e.g. 64Mi)");
+    }
+    return Quantity.getAmountInBytes(new Quantity(quantity))
+        .setScale(0, RoundingMode.CEILING)
+        .longValueExact();
+  }
+
+  /** A Go-style duration such as 250ms, 10s or 1m30s. */
+  public static Duration parseDuration(String text) {
+    if (!text.matches(FunctionLimits.DURATION)) {
+      throw new IllegalArgumentException("'" + text + "' is not a duration (e.g. 10s, 1m30s)");
+    }
+    BigDecimal nanos = BigDecimal.ZERO;
+    Matcher part = DURATION_PART.matcher(text);
+    while (part.find()) {
+      nanos =
+          nanos.add(
+              new BigDecimal(part.group(1))
+                  .multiply(BigDecimal.valueOf(NANOS_PER_UNIT.get(part.group(2)))));
+    }
+    return Duration.ofNanos(nanos.setScale(0, RoundingMode.CEILING).longValueExact());
+  }
+
+  /** 128Mi, 1536Ki or 1000000: the shortest exact binary form. */
+  static String bytes(long bytes) {
+    String[] units = {"Gi", "Mi", "Ki"};
+    int[] shifts = {30, 20, 10};
+    for (int i = 0; i < units.length; i++) {
+      if (bytes != 0 && bytes % (1L << shifts[i]) == 0) {
+        return (bytes >> shifts[i]) + units[i];
+      }
+    }
+    return Long.toString(bytes);
+  }
+
+  /** 60s, 1500ms: whole seconds when exact. */
+  static String duration(Duration d) {
+    long millis = d.toMillis();
+    return millis % 1000 == 0 && d.toNanos() % 1_000_000 == 0
+        ? (millis / 1000) + "s"
+        : d.toNanos() % 1_000_000 == 0 ? millis + "ms" : d.toNanos() + "ns";
+  }
+}
