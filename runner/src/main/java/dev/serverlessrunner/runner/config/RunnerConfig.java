@@ -48,6 +48,52 @@ public interface RunnerConfig {
   /** Runner pods: the functions of one RunnerPool, from the Kubernetes API. */
   Kubernetes kubernetes();
 
+  /** Who may invoke functions and read records (runner/README.md, "Security"). */
+  Auth auth();
+
+  /** Invocation authentication; the operator sets these from the RunnerPool's spec.auth. */
+  interface Auth {
+    /**
+     * {@code none} (development: everybody may do everything, warned about at start), {@code
+     * api-key} or {@code jwt}.
+     */
+    @WithDefault("none")
+    dev.serverlessrunner.runner.security.AuthMode mode();
+
+    /**
+     * API keys: a directory (a mounted Secret) with one file per key id holding the key's SHA-256
+     * in hex, then the scopes it grants.
+     */
+    Optional<Path> apiKeysDir();
+
+    /** How often the API keys directory is re-read (a rotated Secret needs no restart). */
+    @WithDefault("10s")
+    Duration apiKeysReloadInterval();
+
+    /** A caller holding this scope may read every execution record. */
+    @WithDefault("runner:admin")
+    String adminScope();
+
+    /** JWT verification. */
+    Jwt jwt();
+  }
+
+  /** Bearer JWTs, verified by SmallRye JWT. */
+  interface Jwt {
+    /** The {@code iss} every token must carry. */
+    Optional<String> issuer();
+
+    /** Where the issuer publishes its signing keys (a JWKS document). */
+    Optional<String> jwksUrl();
+
+    /** Accepted {@code aud} values; unset: any audience. */
+    Optional<List<String>> audience();
+
+    /** Claim holding the caller's roles. */
+    @WithDefault("groups")
+    String rolesClaim();
+  }
+
   /** Function sources. */
   interface Functions {
     /**

@@ -2,6 +2,7 @@ package dev.serverlessrunner.runner.health;
 
 import dev.serverlessrunner.runner.lifecycle.RunnerLifecycle;
 import dev.serverlessrunner.runner.recording.ExecutionRecorder;
+import dev.serverlessrunner.runner.security.InvocationSecurity;
 import dev.serverlessrunner.runner.service.FunctionRegistry;
 import dev.serverlessrunner.runner.service.InvocationService;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -20,16 +21,19 @@ public class RunnerReadiness implements HealthCheck {
   private final FunctionRegistry functions;
   private final ExecutionRecorder recorder;
   private final InvocationService invocations;
+  private final InvocationSecurity security;
 
   public RunnerReadiness(
       RunnerLifecycle lifecycle,
       FunctionRegistry functions,
       ExecutionRecorder recorder,
-      InvocationService invocations) {
+      InvocationService invocations,
+      InvocationSecurity security) {
     this.lifecycle = lifecycle;
     this.functions = functions;
     this.recorder = recorder;
     this.invocations = invocations;
+    this.security = security;
   }
 
   @Override
@@ -39,7 +43,8 @@ public class RunnerReadiness implements HealthCheck {
         HealthCheckResponse.named("runner")
             .withData("functions", functions.names().size())
             .withData("preloaded", lifecycle.preloaded())
-            .withData("shards", recorder.shardCount());
+            .withData("shards", recorder.shardCount())
+            .withData("authentication", security.describe());
     if (!down.isEmpty()) {
       response.withData("unreachableShards", String.join(", ", down));
     }

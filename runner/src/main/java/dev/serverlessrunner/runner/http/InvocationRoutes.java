@@ -2,6 +2,7 @@ package dev.serverlessrunner.runner.http;
 
 import dev.serverlessrunner.runner.recording.ExecutionRecord;
 import dev.serverlessrunner.runner.recording.ExecutionRecorder;
+import dev.serverlessrunner.runner.security.InvocationSecurity;
 import dev.serverlessrunner.runner.service.FunctionRegistry;
 import dev.serverlessrunner.runner.service.InvocationReply;
 import dev.serverlessrunner.runner.service.InvocationRequest;
@@ -29,13 +30,18 @@ public class InvocationRoutes {
   private final FunctionRegistry functions;
   private final InvocationService invocations;
   private final ExecutionRecorder recorder;
+  private final InvocationSecurity security;
   private final ExecutionResponses responses = new ExecutionResponses();
 
   public InvocationRoutes(
-      FunctionRegistry functions, InvocationService invocations, ExecutionRecorder recorder) {
+      FunctionRegistry functions,
+      InvocationService invocations,
+      ExecutionRecorder recorder,
+      InvocationSecurity security) {
     this.functions = functions;
     this.invocations = invocations;
     this.recorder = recorder;
+    this.security = security;
   }
 
   void register(@Observes Router router) {
@@ -148,7 +154,7 @@ public class InvocationRoutes {
                     404,
                     "Execution not found",
                     new JsonObject().put("id", id.toString()));
-              } else {
+              } else if (security.permitRead(ctx, record.get().function())) {
                 response
                     .putHeader("Content-Type", "application/json")
                     .end(toJson(record.get()).toBuffer());

@@ -15,10 +15,17 @@ public record FunctionConfig(
     Map<String, String> env,
     List<String> args,
     Abi abi,
-    Durability durability) {
+    Durability durability,
+    FunctionAuth auth) {
 
   private static final FunctionConfig DEFAULTS =
-      new FunctionConfig(LimitOverrides.NONE, Map.of(), List.of(), Abi.RAW, Durability.ASYNC);
+      new FunctionConfig(
+          LimitOverrides.NONE,
+          Map.of(),
+          List.of(),
+          Abi.RAW,
+          Durability.ASYNC,
+          FunctionAuth.DEFAULT);
 
   @JsonCreator
   public FunctionConfig(
@@ -26,12 +33,24 @@ public record FunctionConfig(
       @JsonProperty("env") Map<String, String> env,
       @JsonProperty("args") List<String> args,
       @JsonProperty("abi") Abi abi,
-      @JsonProperty("durability") Durability durability) {
+      @JsonProperty("durability") Durability durability,
+      @JsonProperty("auth") FunctionAuth auth) {
     this.limits = limits == null ? LimitOverrides.NONE : limits;
     this.env = env == null ? Map.of() : Map.copyOf(env);
     this.args = args == null ? List.of() : List.copyOf(args);
     this.abi = abi == null ? Abi.RAW : abi;
     this.durability = durability == null ? Durability.ASYNC : durability;
+    this.auth = auth == null ? FunctionAuth.DEFAULT : auth;
+  }
+
+  /** The same settings with the default {@link FunctionAuth}. */
+  public FunctionConfig(
+      LimitOverrides limits,
+      Map<String, String> env,
+      List<String> args,
+      Abi abi,
+      Durability durability) {
+    this(limits, env, args, abi, durability, null);
   }
 
   /** Every setting at its default. */
