@@ -1,4 +1,4 @@
-// Shared by fib, fib-cgi and sha256-loop: reads an unsigned decimal parameter from the
+// Shared by fib, fib-cgi, sha256-loop and the bytecode-vm guests: reads an unsigned decimal parameter from the
 // CGI-style QUERY_STRING environment variable ("a=1&n=20&b=2").
 #ifndef GUESTS_QUERY_H
 #define GUESTS_QUERY_H
