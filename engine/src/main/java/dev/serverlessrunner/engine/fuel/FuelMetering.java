@@ -22,52 +22,48 @@ import java.util.List;
  * reads it after the run: consumed = budget − remaining. Its initial value is {@link
  * Long#MAX_VALUE}, i.e. unmetered until the host sets it.
  *
- * <p><b>Cost model.</b> Every instruction of a function body costs 1, including {@code else} and
- * {@code end}; a function whose body is five instructions and its closing {@code end} costs 6.
- * There is no separate entry charge. The cost of a basic block (a straight run of instructions
- * ending at a branch, {@code if}, {@code else}, {@code end}, {@code loop}, {@code return}, {@code
- * unreachable} or {@code throw}) is charged in full when the block is entered, so a block that
- * traps or calls a function that throws part-way is still charged whole. Imported (host) functions
- * cost nothing here. The count depends only on the module and the path taken, so it is identical in
- * Chicory's interpreter and compiler and across runs.
+ * <p><b>What is counted.</b> Fuel is the number of Wasm instructions executed, exactly as Chicory's
+ * interpreter dispatches them, in functions of every size: each instruction costs 1 each time it
+ * executes, including {@code block}, {@code loop} and {@code if} when entered, {@code else} when
+ * the then-arm reaches it, and {@code end} whenever control leaves its construct by falling through
+ * or by a branch to its label (a branch to a {@code loop} goes back to the start and skips the
+ * loop's {@code end}; {@code return} skips every {@code end}). Imported (host) functions cost
+ * nothing. The count depends only on the module and the path taken, so it is the same in Chicory's
+ * interpreter and compiler, for compiled functions and for those too large for a JVM method that
+ * Chicory interprets, and across runs.
  *
- * <p><b>Exhaustion.</b> The fuel is checked at every loop header, on return from every call (except
- * in coarsely metered functions, below), and at the entry of every function that calls others; when
- * negative the guest executes {@code unreachable} with the global already holding the negative
- * remainder. A trap with the global below zero therefore means "out of fuel"; a guest's own trap
- * leaves it at zero or above unless the budget was also overrun. Between checks a function runs
- * straight-line code only, so the overrun is bounded by the longest loop-free, call-free path
- * through one function body (plus that of a leaf function it called). After a trap of another kind
- * (e.g. out-of-bounds memory) the global may miss the fuel consumed since the trapping function
- * last called or returned; likewise a Wasm exception unwinding through a function drops what that
- * function consumed since its last call (functions containing {@code try_table} keep the count in
- * the global and lose nothing).
+ * <p><b>How.</b> Each basic block (see {@link ChargePlan}) is charged its instruction count when it
+ * is entered. Calls end basic blocks, so the instructions after a call are charged only once it has
+ * returned: a run ended by {@code proc_exit} deep in a call chain is charged exactly what ran.
+ *
+ * <p><b>Exhaustion.</b> The fuel is checked at the start of every loop body and at the entry of
+ * every function that calls others; when negative the function leaves through a block wrapped
+ * around its body into {@code unreachable}, with the global already holding the negative remainder.
+ * A trap with the global below zero therefore means "out of fuel"; a guest's own trap leaves it at
+ * zero or above unless the budget was also overrun. Every loop and every recursion passes a check,
+ * so the overrun is bounded by the longest loop-free path through one function body plus the
+ * loop-free leaf functions it calls on that path. A run that ends between checks with the global
+ * below zero executed more than its budget and is reported as out of fuel too.
+ *
+ * <p><b>Traps.</b> A block is charged in full when entered, and inside a function the count lives
+ * in a local (below) that is published to the global only at calls to functions that do not take it
+ * as an argument, at exits and at {@code unreachable}. A trap other than {@code unreachable}
+ * (out-of-bounds memory, division by zero, call stack exhausted) loses what the functions on the
+ * stack counted since they last published it, so after such a trap the global holds a lower bound
+ * of the instructions executed. Wasm exceptions lose nothing: {@code throw} publishes the count,
+ * and functions containing {@code try_table} keep it in the global.
  *
  * <p><b>Speed.</b> Inside a function the count lives in an {@code i64} local; the global is read at
  * entry and after calls and written before calls, exits and traps. Functions reached only by direct
  * calls take the count as an extra trailing parameter instead (see {@link FuelPassing}), which
- * saves two of the four global accesses per call.
- *
- * <p><b>Oversized functions.</b> A function body larger than {@value #COARSE_BODY_BYTES} bytes is
- * metered per loop iteration: each loop header (and the entry) charges every instruction of that
- * loop body, whether or not the iteration executes it. That over-approximates the exact count,
- * stays deterministic, and adds code only at loop headers, so the function stays under the JVM's 64
- * KiB method limit in Chicory's compiler (past it Chicory falls back to its ~100× slower
- * interpreter) whenever the original did.
+ * saves two of the four global accesses per call. Checks share one trap per function, so metering
+ * adds little code: a 49 KB dispatch function of a bytecode interpreter still fits one JVM method
+ * once metered (the {@code bytecode-vm} guests).
  */
 public final class FuelMetering {
 
   /** Name of the exported mutable i64 global holding the remaining fuel. */
   public static final String FUEL_GLOBAL = "__sr_fuel";
-
-  /**
-   * Original body size (bytes) above which a function is metered per loop iteration. Measured with
-   * Chicory 1.7.5: per-block metering still compiles a body with a call every 6 bytes (the worst
-   * case found: each call gains a write-back, a reload and a check) up to ~11 KB, with a loop every
-   * 12 bytes up to ~15 KB, with an {@code if} every 12 bytes up to ~33 KB; unmetered limits are 39,
-   * 56 and 98 KB. 6 KB leaves a margin of almost 2× on the worst case.
-   */
-  static final int COARSE_BODY_BYTES = 6_000;
 
   private FuelMetering() {}
 
@@ -77,22 +73,21 @@ public final class FuelMetering {
    * @throws FuelMeteringException if the module cannot be parsed or instrumented
    */
   public static MeteredModule instrument(byte[] wasm) {
-    return instrument(wasm, COARSE_BODY_BYTES);
-  }
-
-  /** As {@link #instrument(byte[])}, metering bodies over {@code coarseAbove} bytes coarsely. */
-  static MeteredModule instrument(byte[] wasm, int coarseAbove) {
     WasmModule module = parse(wasm);
     int fuelGlobal =
         module.importSection().count(ExternalType.GLOBAL) + module.globalSection().globalCount();
     List<Section> sections = Sections.split(wasm);
-    List<FunctionPlan> plans = planFunctions(wasm, sections, module, coarseAbove);
+    List<FunctionPlan> plans = planFunctions(wasm, sections, module);
     BitSet localMode = new BitSet();
     for (int f = 0; f < plans.size(); f++) {
       localMode.set(f, plans.get(f).mode() == FunctionMeterer.Mode.LOCAL);
     }
     Section types = sections.stream().filter(s -> s.id() == Sections.TYPE).findFirst().orElse(null);
-    FuelPassing passing = FuelPassing.plan(wasm, module, types, localMode);
+    BitSet wrapped = new BitSet();
+    for (int f = 0; f < plans.size(); f++) {
+      wrapped.set(f, plans.get(f).charges().bodyLabelTargeted());
+    }
+    FuelPassing passing = FuelPassing.plan(wasm, module, types, localMode, wrapped);
 
     WasmSink out = new WasmSink(wasm.length * 2);
     out.bytes(wasm, 0, Sections.HEADER_SIZE);
@@ -113,7 +108,7 @@ public final class FuelMetering {
       switch (s.id()) {
         case Sections.TYPE ->
             out.section(
-                Sections.TYPE, passing.changesSignatures() ? passing.typeSection() : copy(wasm, s));
+                Sections.TYPE, passing.changesTypes() ? passing.typeSection() : copy(wasm, s));
         case Sections.FUNCTION ->
             out.section(
                 Sections.FUNCTION,
@@ -137,16 +132,15 @@ public final class FuelMetering {
     if (!exportWritten) {
       out.section(Sections.EXPORT, exportSection(wasm, null, fuelGlobal));
     }
-    int coarse = (int) plans.stream().filter(FunctionPlan::coarse).count();
-    return new MeteredModule(out.toByteArray(), plans.size(), coarse);
+    return new MeteredModule(out.toByteArray(), plans.size());
   }
 
   /** How one function body is metered, decided before any section is written. */
   private record FunctionPlan(
-      int bodyStart, int bodyEnd, ChargePlan charges, FunctionMeterer.Mode mode, boolean coarse) {}
+      int bodyStart, int bodyEnd, ChargePlan charges, FunctionMeterer.Mode mode) {}
 
   private static List<FunctionPlan> planFunctions(
-      byte[] wasm, List<Section> sections, WasmModule module, int coarseAbove) {
+      byte[] wasm, List<Section> sections, WasmModule module) {
     Section code = sections.stream().filter(s -> s.id() == Sections.CODE).findFirst().orElse(null);
     int functions = module.functionSection().functionCount();
     if (code == null) {
@@ -168,22 +162,16 @@ public final class FuelMetering {
       int start = in.pos();
       in.skip(size);
       List<? extends Instruction> body = module.codeSection().getFunctionBody(f).instructions();
-      boolean coarse = size > coarseAbove;
       boolean calls = body.stream().anyMatch(FuelMetering::isCall);
       int self = imported + f;
       boolean globalMode =
-          coarse
-              || body.stream()
-                  .anyMatch(i -> i.opcode() == OpCode.TRY_TABLE || isSelfTailCall(i, self));
+          body.stream().anyMatch(i -> i.opcode() == OpCode.TRY_TABLE || isSelfTailCall(i, self));
       plans.add(
           new FunctionPlan(
               start,
               start + size,
-              coarse
-                  ? ChargePlan.perLoopIteration(body, calls)
-                  : ChargePlan.perBasicBlock(body, calls),
-              globalMode ? FunctionMeterer.Mode.GLOBAL : FunctionMeterer.Mode.LOCAL,
-              coarse));
+              ChargePlan.perBasicBlock(body, calls),
+              globalMode ? FunctionMeterer.Mode.GLOBAL : FunctionMeterer.Mode.LOCAL));
     }
     return plans;
   }
@@ -272,6 +260,7 @@ public final class FuelMetering {
               params,
               plan.charges(),
               plan.mode(),
+              plan.charges().bodyLabelTargeted() ? passing.resultBlockType(f) : null,
               passing.takesFuelDefined(f),
               passing::takesFuel);
       out.u32(body.size());

@@ -34,20 +34,32 @@ final class FuelPassing {
   private final BitSet takesFuel;
   private final int[] functionTypes; // per defined function, after the rewrite
   private final List<byte[]> types; // every type entry, original then added
+  private final int originalTypes;
+  private final Map<Integer, byte[]> resultBlockTypes; // by defined function
 
   private FuelPassing(
-      int importedFunctions, BitSet takesFuel, int[] functionTypes, List<byte[]> types) {
+      int importedFunctions,
+      BitSet takesFuel,
+      int[] functionTypes,
+      List<byte[]> types,
+      int originalTypes,
+      Map<Integer, byte[]> resultBlockTypes) {
     this.importedFunctions = importedFunctions;
     this.takesFuel = takesFuel;
     this.functionTypes = functionTypes;
     this.types = types;
+    this.originalTypes = originalTypes;
+    this.resultBlockTypes = resultBlockTypes;
   }
 
   /**
    * @param candidates defined functions (by position in the code section) whose metering mode keeps
    *     fuel in a local, the only mode that can take it as a parameter
+   * @param wrapped defined functions whose body gets wrapped in a block typed with their results
+   *     (see {@link #resultBlockType(int)})
    */
-  static FuelPassing plan(byte[] wasm, WasmModule module, Section typeSection, BitSet candidates) {
+  static FuelPassing plan(
+      byte[] wasm, WasmModule module, Section typeSection, BitSet candidates, BitSet wrapped) {
     int imported = module.importSection().count(ExternalType.FUNCTION);
     int defined = module.functionSection().functionCount();
     int[] functionTypes = new int[defined];
@@ -57,11 +69,21 @@ final class FuelPassing {
     List<byte[]> types = typeSection == null ? null : plainTypes(wasm, typeSection);
     BitSet takesFuel = new BitSet();
     if (types == null) {
-      return new FuelPassing(imported, takesFuel, functionTypes, List.of());
+      if (!wrapped.isEmpty()) {
+        throw new FuelMeteringException(
+            "function "
+                + (imported + wrapped.nextSetBit(0))
+                + " branches to its own label in a module with non-function types");
+      }
+      return new FuelPassing(imported, takesFuel, functionTypes, List.of(), 0, Map.of());
+    }
+    List<byte[]> allTypes = new ArrayList<>(types);
+    Map<Integer, byte[]> resultBlockTypes = new HashMap<>();
+    for (int f = wrapped.nextSetBit(0); f >= 0; f = wrapped.nextSetBit(f + 1)) {
+      resultBlockTypes.put(f, resultBlockType(allTypes, functionTypes[f]));
     }
     BitSet escaping = escapingFunctions(module);
     Map<Integer, Integer> withFuel = new HashMap<>();
-    List<byte[]> allTypes = new ArrayList<>(types);
     for (int f = candidates.nextSetBit(0); f >= 0; f = candidates.nextSetBit(f + 1)) {
       int type = functionTypes[f];
       if (escaping.get(imported + f)
@@ -77,7 +99,50 @@ final class FuelPassing {
               });
       takesFuel.set(imported + f);
     }
-    return new FuelPassing(imported, takesFuel, functionTypes, allTypes);
+    return new FuelPassing(
+        imported, takesFuel, functionTypes, allTypes, types.size(), resultBlockTypes);
+  }
+
+  /**
+   * The block type for {@code (block (result r...))} with the results of type {@code type}: empty,
+   * the single value type, or the index of a type {@code (func (result r...))} appended to the type
+   * section for several results.
+   */
+  private static byte[] resultBlockType(List<byte[]> allTypes, int type) {
+    byte[] entry = allTypes.get(type);
+    WasmReader in = new WasmReader(entry, 1);
+    in.skip(in.u32()); // plain value types are one byte each
+    int resultsStart = in.pos();
+    int results = in.u32();
+    if (results == 0) {
+      return new byte[] {Opcodes.EMPTY_BLOCK_TYPE};
+    }
+    if (results == 1) {
+      return new byte[] {entry[in.pos()]};
+    }
+    byte[] resultsOnly =
+        new WasmSink(entry.length)
+            .u8(0x60)
+            .u32(0)
+            .bytes(entry, resultsStart, entry.length)
+            .toByteArray();
+    int index = -1;
+    for (int t = 0; t < allTypes.size(); t++) {
+      if (Arrays.equals(allTypes.get(t), resultsOnly)) {
+        index = t;
+        break;
+      }
+    }
+    if (index < 0) {
+      allTypes.add(resultsOnly);
+      index = allTypes.size() - 1;
+    }
+    return new WasmSink(5).s64(index).toByteArray();
+  }
+
+  /** The block type of the results of the defined function, as planned. */
+  byte[] resultBlockType(int definedFunction) {
+    return resultBlockTypes.get(definedFunction);
   }
 
   /** Whether the function with this index (imports included) takes the fuel as a parameter. */
@@ -87,6 +152,10 @@ final class FuelPassing {
 
   boolean takesFuelDefined(int definedFunction) {
     return takesFuel.get(importedFunctions + definedFunction);
+  }
+
+  boolean changesTypes() {
+    return types.size() > originalTypes;
   }
 
   boolean changesSignatures() {

@@ -8,8 +8,10 @@ import java.util.Set;
 final class Opcodes {
 
   static final int UNREACHABLE = 0x00;
-  static final int IF = 0x04;
+  static final int BLOCK = 0x02;
   static final int END = 0x0B;
+  static final int BR_IF = 0x0D;
+  static final int RETURN = 0x0F;
   static final int LOCAL_GET = 0x20;
   static final int LOCAL_SET = 0x21;
   static final int LOCAL_TEE = 0x22;
@@ -37,38 +39,21 @@ final class Opcodes {
       EnumSet.of(OpCode.BLOCK, OpCode.LOOP, OpCode.IF, OpCode.TRY_TABLE);
 
   /**
-   * Instructions after which a new basic block starts: the next instruction is a branch target
-   * (after {@code loop}, {@code else}, {@code end}), is skipped when a condition fails (after
-   * {@code if}), or is the fall-through of a branch, or is dead code.
+   * Instructions after which the host or another function reads the fuel global: calls that do not
+   * take the fuel as an argument, and everything that leaves the function or traps on purpose.
    */
-  static final Set<OpCode> ENDS_BASIC_BLOCK =
+  static final Set<OpCode> LEAVES_WITH_FUEL_IN_GLOBAL =
       EnumSet.of(
-          OpCode.LOOP,
-          OpCode.IF,
-          OpCode.ELSE,
-          OpCode.END,
-          OpCode.BR,
-          OpCode.BR_IF,
-          OpCode.BR_TABLE,
-          OpCode.BR_ON_NULL,
-          OpCode.BR_ON_NON_NULL,
-          OpCode.BR_ON_CAST,
-          OpCode.BR_ON_CAST_FAIL,
+          OpCode.CALL,
+          OpCode.CALL_INDIRECT,
+          OpCode.CALL_REF,
           OpCode.RETURN,
-          OpCode.RETURN_CALL,
-          OpCode.RETURN_CALL_INDIRECT,
-          OpCode.RETURN_CALL_REF,
           OpCode.UNREACHABLE,
           OpCode.THROW,
-          OpCode.THROW_REF);
-
-  /**
-   * Typed-reference branches; their label operand position differs by opcode, so a function that
-   * uses them writes the fuel back before each one as if it left the function.
-   */
-  static final Set<OpCode> REFERENCE_BRANCHES =
-      EnumSet.of(
-          OpCode.BR_ON_NULL, OpCode.BR_ON_NON_NULL, OpCode.BR_ON_CAST, OpCode.BR_ON_CAST_FAIL);
+          OpCode.THROW_REF,
+          OpCode.RETURN_CALL,
+          OpCode.RETURN_CALL_INDIRECT,
+          OpCode.RETURN_CALL_REF);
 
   private Opcodes() {}
 }

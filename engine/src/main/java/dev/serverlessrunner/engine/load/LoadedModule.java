@@ -23,7 +23,6 @@ import java.util.function.Function;
  * @param declaredMaxPages the memory maximum the module declares, if any
  * @param initialPages the memory size the module starts with
  * @param interpretedFunctions functions too large for a JVM method, left to the interpreter
- * @param coarselyMeteredFunctions functions metered per loop only, to keep them compilable
  * @param loadNanos time spent validating, metering and compiling
  * @param wasiImports names of the WASI functions the module imports
  */
@@ -38,7 +37,6 @@ public record LoadedModule(
     OptionalInt declaredMaxPages,
     int initialPages,
     int interpretedFunctions,
-    int coarselyMeteredFunctions,
     long loadNanos,
     Set<String> wasiImports) {
 

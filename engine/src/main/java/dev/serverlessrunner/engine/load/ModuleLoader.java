@@ -120,7 +120,6 @@ public final class ModuleLoader {
         declaredMax,
         memory.initialPages(),
         interpreted.size(),
-        metered.coarselyMeteredFunctions(),
         System.nanoTime() - started,
         wasiImports(module));
   }

@@ -53,8 +53,9 @@ public final class Sandbox {
     BoundedOutput stderr = new BoundedOutput(limits.maxStderrBytes());
     long started = System.nanoTime();
     Run run = new Run(module, limits);
-    try (WasiPreview1 wasi = wasi(invocation, stdout, stderr)) {
-      run.execute(imports(module, wasi, new GuestStdio(invocation.stdin(), stdout, stderr)));
+    try (WasiPreview1 wasi = wasi(invocation, stdout, stderr, random)) {
+      run.execute(
+          imports(module.wasiImports(), wasi, new GuestStdio(invocation.stdin(), stdout, stderr)));
     }
     long duration = System.nanoTime() - started;
     Ending ending = run.ending(deadline);
@@ -75,7 +76,9 @@ public final class Sandbox {
     return result;
   }
 
-  private WasiPreview1 wasi(Invocation invocation, BoundedOutput stdout, BoundedOutput stderr) {
+  /** The guest's WASI context: only the invocation's args and env, no files, capped output. */
+  static WasiPreview1 wasi(
+      Invocation invocation, BoundedOutput stdout, BoundedOutput stderr, SecureRandom random) {
     WasiOptions.Builder options =
         WasiOptions.builder()
             .withStdin(NO_INPUT, false)
@@ -97,8 +100,7 @@ public final class Sandbox {
    * Only the functions the module imports: Chicory matches imports against every function given,
    * and a C guest uses a handful of WASI's 46.
    */
-  private static ImportValues imports(LoadedModule module, WasiPreview1 wasi, GuestStdio stdio) {
-    Set<String> wanted = module.wasiImports();
+  static ImportValues imports(Set<String> wanted, WasiPreview1 wasi, GuestStdio stdio) {
     List<ImportFunction> kept = new ArrayList<>(wanted.size());
     for (HostFunction function : wasi.toHostFunctions()) {
       if (wanted.contains(function.name()) && !REPLACED.contains(function.name())) {
@@ -190,6 +192,11 @@ public final class Sandbox {
     }
 
     Ending ending(Deadline deadline) {
+      if (failure == null && fuelRemaining() < 0) {
+        // It finished between two fuel checks but ran more instructions than the budget allows.
+        return new Ending(
+            Outcome.FUEL_EXHAUSTED, -1, "fuel budget of " + limits.fuel() + " exhausted");
+      }
       if (failure == null) {
         return exitCode == 0
             ? new Ending(Outcome.OK, 0, "")

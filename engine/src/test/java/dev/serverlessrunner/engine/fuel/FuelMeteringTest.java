@@ -75,12 +75,12 @@ class FuelMeteringTest {
 
   @ParameterizedTest
   @EnumSource(Engine.class)
-  void branchTableOutOfTheFunctionKeepsItsCharge(Engine engine) {
+  void branchToALabelCountsTheEndItLandsOn(Engine engine) {
     TinyModule m = new TinyModule();
     int t = m.type(new int[] {I32}, NONE);
     // block; local.get 0; br_table [0] default 1; end; end
-    // param 1 leaves through the function's label after 3 instructions; param 0 branches past the
-    // block's end (a branch to a block's label skips its end) to the function's end: 4
+    // param 1 leaves through the function's label: block, local.get, br_table and the function's
+    // end (4); param 0 branches to the block's end, then falls through the function's end (5)
     m.function(t, 0x02, 0x40, 0x20, 0, 0x0E, 1, 0, 1, 0x0B, 0x0B).exportFunction("f", 0);
     byte[] wasm = meter(m);
 
@@ -89,8 +89,77 @@ class FuelMeteringTest {
     Instance fallsThrough = engine.instantiate(wasm, NO_IMPORTS, BUDGET);
     fallsThrough.export("f").apply(0);
 
-    assertThat(BUDGET - Engine.fuel(leaves)).isEqualTo(3);
-    assertThat(BUDGET - Engine.fuel(fallsThrough)).isEqualTo(4);
+    assertThat(BUDGET - Engine.fuel(leaves)).isEqualTo(4);
+    assertThat(BUDGET - Engine.fuel(fallsThrough)).isEqualTo(5);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Engine.class)
+  void ifCountsItsEndOnBothArmsAndElseOnlyAfterTheThenArm(Engine engine) {
+    TinyModule m = new TinyModule();
+    int t = m.type(new int[] {I32}, new int[] {I32});
+    // local.get 0; if (result i32); i32.const 1; else; i32.const 2; end; end
+    // then: local.get, if, i32.const, else, end, end (6); else: local.get, if, i32.const, end, end
+    m.function(t, 0x20, 0, 0x04, 0x7F, 0x41, 1, 0x05, 0x41, 2, 0x0B, 0x0B);
+    m.exportFunction("f", 0);
+    byte[] wasm = meter(m);
+
+    Instance then = engine.instantiate(wasm, NO_IMPORTS, BUDGET);
+    Instance otherwise = engine.instantiate(wasm, NO_IMPORTS, BUDGET);
+
+    assertThat(then.export("f").apply(1)[0]).isEqualTo(1);
+    assertThat(otherwise.export("f").apply(0)[0]).isEqualTo(2);
+    assertThat(BUDGET - Engine.fuel(then)).isEqualTo(6);
+    assertThat(BUDGET - Engine.fuel(otherwise)).isEqualTo(5);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Engine.class)
+  void conditionalBranchOutOfTheFunctionWithAResultCountsTheFunctionsEnd(Engine engine) {
+    TinyModule m = new TinyModule();
+    int t = m.type(new int[] {I32}, new int[] {I32});
+    // i32.const 7; local.get 0; br_if 0; drop; i32.const 9; end
+    // taken: const, local.get, br_if, end (4); not taken: all six
+    m.function(t, 0x41, 7, 0x20, 0, 0x0D, 0, 0x1A, 0x41, 9, 0x0B).exportFunction("f", 0);
+    byte[] wasm = meter(m);
+
+    Instance taken = engine.instantiate(wasm, NO_IMPORTS, BUDGET);
+    Instance notTaken = engine.instantiate(wasm, NO_IMPORTS, BUDGET);
+
+    assertThat(taken.export("f").apply(1)[0]).isEqualTo(7);
+    assertThat(notTaken.export("f").apply(0)[0]).isEqualTo(9);
+    assertThat(BUDGET - Engine.fuel(taken)).isEqualTo(4);
+    assertThat(BUDGET - Engine.fuel(notTaken)).isEqualTo(6);
+  }
+
+  /**
+   * Unmetered, such a body compiles up to about 39 KB; metered, up to about 18 KB. Past that
+   * Chicory interprets it, still metered exactly.
+   */
+  @Test
+  void callDenseBodyOfSixteenKilobytesStillCompilesWhenMeteredExactly() {
+    MeteredModule metered = FuelMetering.instrument(callDenseModule(16_000));
+
+    assertThatCode(() -> Engine.COMPILER.instantiate(metered.bytes(), NO_IMPORTS, BUDGET))
+        .doesNotThrowAnyException();
+  }
+
+  /**
+   * The worst case for code growth: a call every 6 bytes ({@code local.get 0; call 1; local.set
+   * 0}), each call gaining the fuel argument and a reload with the next block's charge.
+   */
+  private static byte[] callDenseModule(int maxBodyBytes) {
+    TinyModule m = new TinyModule();
+    int t = m.type(new int[] {I32}, new int[] {I32});
+    int reps = (maxBodyBytes - 16) / 6;
+    int[] code = new int[reps * 6 + 3];
+    for (int r = 0; r < reps; r++) {
+      System.arraycopy(new int[] {0x20, 0, 0x10, 1, 0x21, 0}, 0, code, r * 6, 6);
+    }
+    code[reps * 6] = 0x20;
+    code[reps * 6 + 2] = 0x0B;
+    m.function(t, code).function(t, 0x20, 0, 0x0B).exportFunction("f", 0);
+    return m.build();
   }
 
   @ParameterizedTest
@@ -157,70 +226,6 @@ class FuelMeteringTest {
 
     assertThat(instance.export("f").apply()[0]).isEqualTo(7);
     assertThat(BUDGET - Engine.fuel(instance)).isEqualTo(3 + 2);
-  }
-
-  @ParameterizedTest
-  @EnumSource(Engine.class)
-  void oversizedFunctionIsChargedItsWholeLoopBodyPerIteration(Engine engine) {
-    TinyModule m = new TinyModule();
-    int t = m.type(new int[] {I32}, NONE);
-    // loop; local.get 0; i32.const 1; i32.sub; local.tee 0; if; nop; end; local.get 0; br_if 0;
-    // end; end — the if is skipped in the last iteration
-    m.function(
-        t, 0x03, 0x40, 0x20, 0, 0x41, 1, 0x6B, 0x22, 0, 0x04, 0x40, 0x01, 0x0B, 0x20, 0, 0x0D, 0,
-        0x0B, 0x0B);
-    m.exportFunction("f", 0);
-    byte[] wasm = m.build();
-    MeteredModule coarse = FuelMetering.instrument(wasm, 0);
-    MeteredModule exact = FuelMetering.instrument(wasm);
-
-    Instance coarseRun = engine.instantiate(coarse.bytes(), NO_IMPORTS, BUDGET);
-    coarseRun.export("f").apply(10);
-    Instance exactRun = engine.instantiate(exact.bytes(), NO_IMPORTS, BUDGET);
-    exactRun.export("f").apply(10);
-
-    assertThat(coarse.coarselyMeteredFunctions()).isEqualTo(1);
-    assertThat(exact.coarselyMeteredFunctions()).isZero();
-    assertThat(BUDGET - Engine.fuel(coarseRun)).isEqualTo(9 * 10 + 3);
-    assertThat(BUDGET - Engine.fuel(exactRun)).isEqualTo(9 * 10 + 1);
-  }
-
-  @Test
-  void callDenseBodyJustUnderTheThresholdStillCompilesWhenMeteredPerBlock() {
-    MeteredModule metered =
-        FuelMetering.instrument(callDenseModule(FuelMetering.COARSE_BODY_BYTES));
-
-    assertThat(metered.coarselyMeteredFunctions()).isZero();
-    assertThatCode(() -> Engine.COMPILER.instantiate(metered.bytes(), NO_IMPORTS, BUDGET))
-        .doesNotThrowAnyException();
-  }
-
-  @Test
-  void callDenseBodyOverTheThresholdIsMeteredCoarselyAndCompiles() {
-    MeteredModule metered =
-        FuelMetering.instrument(callDenseModule(3 * FuelMetering.COARSE_BODY_BYTES));
-
-    assertThat(metered.coarselyMeteredFunctions()).isEqualTo(1);
-    assertThatCode(() -> Engine.COMPILER.instantiate(metered.bytes(), NO_IMPORTS, BUDGET))
-        .doesNotThrowAnyException();
-  }
-
-  /**
-   * The worst case measured for code growth: a call every 6 bytes ({@code local.get 0; call 1;
-   * local.set 0}), each call gaining a write-back, a reload and a check.
-   */
-  private static byte[] callDenseModule(int maxBodyBytes) {
-    TinyModule m = new TinyModule();
-    int t = m.type(new int[] {I32}, new int[] {I32});
-    int reps = (maxBodyBytes - 16) / 6;
-    int[] code = new int[reps * 6 + 3];
-    for (int r = 0; r < reps; r++) {
-      System.arraycopy(new int[] {0x20, 0, 0x10, 1, 0x21, 0}, 0, code, r * 6, 6);
-    }
-    code[reps * 6] = 0x20;
-    code[reps * 6 + 2] = 0x0B;
-    m.function(t, code).function(t, 0x20, 0, 0x0B).exportFunction("f", 0);
-    return m.build();
   }
 
   @Test
