@@ -4,6 +4,7 @@ import com.dylibso.chicory.wasm.types.CatchOpCode;
 import com.dylibso.chicory.wasm.types.Instruction;
 import com.dylibso.chicory.wasm.types.OpCode;
 import java.util.List;
+import java.util.function.IntPredicate;
 
 /**
  * Where a function body is charged and checked, for exact per-basic-block metering.
@@ -40,9 +41,12 @@ record ChargePlan(long[] cost, boolean[] check, boolean bodyLabelTargeted) {
 
   /**
    * Exact metering: each basic block is charged its instruction count when entered. Checks sit at
-   * the function entry (only when {@code checkEntry}) and at the start of every loop body.
+   * the function entry (only when {@code checkEntry}) and at the start of every loop body, except a
+   * loop whose first block ends in a direct call to a function that checks at its own entry ({@code
+   * checksAtEntry}): every iteration passes that check already.
    */
-  static ChargePlan perBasicBlock(List<? extends Instruction> body, boolean checkEntry) {
+  static ChargePlan perBasicBlock(
+      List<? extends Instruction> body, boolean checkEntry, IntPredicate checksAtEntry) {
     int n = body.size();
     boolean[] leader = new boolean[n + 1];
     boolean[] loopStart = new boolean[n + 1];
@@ -125,7 +129,10 @@ record ChargePlan(long[] cost, boolean[] check, boolean bodyLabelTargeted) {
     for (int i = 1; i <= n; i++) {
       if (i == n || leader[i]) {
         cost[position(body, start, n, bodyTargeted)] += i - start;
-        if (loopStart[start]) {
+        Instruction last = body.get(i - 1);
+        boolean callChecks =
+            last.opcode() == OpCode.CALL && checksAtEntry.test((int) last.operand(0));
+        if (loopStart[start] && !callChecks) {
           check[position(body, start, n, bodyTargeted)] = true;
         }
         start = i;

@@ -156,13 +156,20 @@ public final class FuelMetering {
           "code section has " + count + " bodies for " + functions + " functions");
     }
     int imported = module.importSection().count(ExternalType.FUNCTION);
+    // functions that check the fuel at their entry: the defined ones that call others
+    BitSet checksAtEntry = new BitSet();
+    for (int f = 0; f < count; f++) {
+      if (module.codeSection().getFunctionBody(f).instructions().stream()
+          .anyMatch(FuelMetering::isCall)) {
+        checksAtEntry.set(imported + f);
+      }
+    }
     List<FunctionPlan> plans = new ArrayList<>(count);
     for (int f = 0; f < count; f++) {
       int size = in.u32();
       int start = in.pos();
       in.skip(size);
       List<? extends Instruction> body = module.codeSection().getFunctionBody(f).instructions();
-      boolean calls = body.stream().anyMatch(FuelMetering::isCall);
       int self = imported + f;
       boolean globalMode =
           body.stream().anyMatch(i -> i.opcode() == OpCode.TRY_TABLE || isSelfTailCall(i, self));
@@ -170,7 +177,7 @@ public final class FuelMetering {
           new FunctionPlan(
               start,
               start + size,
-              ChargePlan.perBasicBlock(body, calls),
+              ChargePlan.perBasicBlock(body, checksAtEntry.get(self), checksAtEntry::get),
               globalMode ? FunctionMeterer.Mode.GLOBAL : FunctionMeterer.Mode.LOCAL));
     }
     return plans;
