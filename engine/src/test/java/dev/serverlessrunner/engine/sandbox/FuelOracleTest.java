@@ -75,8 +75,8 @@ class FuelOracleTest {
               .build();
       // millions of instructions through dispatch functions of 19 KB (compiled) and 66 KB (too
       // large for a JVM method: interpreted even in the compiled module)
-      case "bytecode-vm" -> query("n=60");
-      case "bytecode-vm-huge" -> query("n=40");
+      case "bytecode-vm" -> query("n=5");
+      case "bytecode-vm-huge" -> query("n=2");
       default -> ENDLESS.contains(guest) ? withBudget(query(""), SMALL_BUDGET) : query("");
     };
   }
@@ -130,7 +130,10 @@ class FuelOracleTest {
 
   static Stream<Arguments> boundaries() {
     return Stream.of(
-        Arguments.of("fib", query("n=15")), Arguments.of("sha256-loop", query("n=20")));
+        Arguments.of("fib", query("n=15")),
+        Arguments.of("sha256-loop", query("n=20")),
+        Arguments.of("bytecode-vm", query("n=1")),
+        Arguments.of("bytecode-vm-huge", query("n=1")));
   }
 
   private static Invocation query(String queryString) {
