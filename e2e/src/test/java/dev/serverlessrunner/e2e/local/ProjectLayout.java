@@ -1,9 +1,6 @@
 package dev.serverlessrunner.e2e.local;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
+import dev.serverlessrunner.runner.testsupport.LoopbackPorts;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -44,13 +41,9 @@ public final class ProjectLayout {
     return ROOT.resolve("e2e/target");
   }
 
-  /** A free TCP port on the loopback interface. */
+  /** A free TCP port for a process the test starts (see {@link LoopbackPorts}). */
   public static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return LoopbackPorts.free();
   }
 
   private static Path requireBuilt(String module) {

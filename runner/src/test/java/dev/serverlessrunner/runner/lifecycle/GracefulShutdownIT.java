@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.serverlessrunner.guests.Guests;
+import dev.serverlessrunner.runner.testsupport.LoopbackPorts;
 import dev.serverlessrunner.runner.testsupport.PostgresClusters;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -48,8 +48,8 @@ class GracefulShutdownIT {
     Files.write(functions.resolve("slow.wasm"), Guests.bytes("loop-forever"));
     Files.writeString(
         functions.resolve("slow.yaml"), "limits:\n  fuel: 100000000000000\n  timeout: 2s\n");
-    int port = freePort();
-    int managementPort = freePort();
+    int port = LoopbackPorts.free();
+    int managementPort = LoopbackPorts.free();
     log = functions.resolve("runner.log");
     runner =
         new ProcessBuilder(
@@ -148,11 +148,5 @@ class GracefulShutdownIT {
             .POST(HttpRequest.BodyPublishers.ofString(body))
             .build(),
         HttpResponse.BodyHandlers.ofString());
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
   }
 }

@@ -2,8 +2,6 @@ package dev.serverlessrunner.runner.testsupport;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,7 +48,7 @@ public final class PostgresClusters implements AutoCloseable {
       for (int i = 0; i < count; i++) {
         Path data = root.resolve("c" + i);
         run(List.of("cp", "-a", source.toString(), data.toString()));
-        Cluster cluster = new Cluster(i, data, freePort());
+        Cluster cluster = new Cluster(i, data, LoopbackPorts.free());
         configure(cluster);
         clusters.clusters.add(cluster);
         clusters.startCluster(cluster);
@@ -277,14 +275,6 @@ public final class PostgresClusters implements AutoCloseable {
       Path dir = Files.createTempDirectory(Path.of("/tmp"), prefix);
       run(List.of("chown", OS_USER, dir.toString()));
       return dir;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
