@@ -22,6 +22,9 @@ public interface OperatorConfig {
   /** How function sources are resolved. */
   Sources sources();
 
+  /** The NetworkPolicy of every pool's runner pods. */
+  NetworkPolicies networkPolicy();
+
   /** Defaults of the runner pods of every pool. */
   interface Runner {
     /** Image of the runner container when a pool sets no spec.image. */
@@ -82,5 +85,43 @@ public interface OperatorConfig {
      * registry. Empty by default.
      */
     Optional<List<String>> insecureRegistries();
+  }
+
+  /**
+   * What each pool's NetworkPolicy lets in and out of its runner pods. Ingress: the invocation port
+   * from anywhere, the management port from the monitoring namespace. Egress: DNS, the shards, the
+   * API server and registries, on these ports. Unset CIDRs mean any destination on those ports.
+   */
+  interface NetworkPolicies {
+    /**
+     * Label selector (key=value,...) of the namespaces that may reach the management port (health
+     * and metrics), e.g. where Prometheus runs.
+     */
+    @WithDefault("kubernetes.io/metadata.name=monitoring")
+    String monitoringNamespaceSelector();
+
+    /** Label selector of the pods in those namespaces that may reach it; empty: every pod. */
+    Optional<String> monitoringPodSelector();
+
+    /** TCP ports of the PostgreSQL shards. */
+    @WithDefault("5432")
+    List<Integer> shardPorts();
+
+    /** Where the shards are (CIDRs); empty: anywhere. */
+    Optional<List<String>> shardCidrs();
+
+    /** TCP ports of the Kubernetes API server (443 for the Service, 6443 after its DNAT). */
+    @WithDefault("443,6443")
+    List<Integer> apiServerPorts();
+
+    /** Where the API server is (CIDRs); empty: anywhere. */
+    Optional<List<String>> apiServerCidrs();
+
+    /** TCP ports of OCI registries; ports of sources.insecure-registries are added. */
+    @WithDefault("443")
+    List<Integer> registryPorts();
+
+    /** Where the registries are (CIDRs); empty: anywhere. */
+    Optional<List<String>> registryCidrs();
   }
 }

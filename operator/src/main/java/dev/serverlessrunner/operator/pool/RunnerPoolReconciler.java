@@ -25,7 +25,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.stream.Collectors;
 
-/** Keeps a pool's runner Deployment, Service, HPA, PDB and RBAC as its spec says. */
+/** Keeps a pool's runner Deployment, Service, HPA, PDB, RBAC and NetworkPolicy as its spec says. */
 // Resource versions are not compared: with comparison on, a spec change that lands just before
 // our own status patch was dropped as stale, and the children never followed it.
 @ControllerConfiguration(
@@ -42,7 +42,8 @@ import java.util.stream.Collectors;
           name = "hpa",
           type = RunnerHpaDependent.class,
           reconcilePrecondition = AutoscalingEnabled.class),
-      @Dependent(name = "pdb", type = RunnerPdbDependent.class)
+      @Dependent(name = "pdb", type = RunnerPdbDependent.class),
+      @Dependent(name = "network-policy", type = RunnerNetworkPolicyDependent.class)
     })
 public class RunnerPoolReconciler implements Reconciler<RunnerPool> {
 

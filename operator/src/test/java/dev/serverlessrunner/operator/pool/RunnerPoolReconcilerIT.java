@@ -17,6 +17,7 @@ import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
@@ -76,7 +77,8 @@ class RunnerPoolReconcilerIT {
             RoleBinding.class,
             Deployment.class,
             Service.class,
-            PodDisruptionBudget.class)) {
+            PodDisruptionBudget.class,
+            NetworkPolicy.class)) {
       HasMetadata child = awaitChild(type, "alpha");
       assertThat(child.getMetadata().getOwnerReferences())
           .as("owner of %s", type.getSimpleName())
@@ -241,6 +243,8 @@ class RunnerPoolReconcilerIT {
     String poolVersion = pool("eta").getMetadata().getResourceVersion();
     String deploymentVersion = child(Deployment.class, "eta").getMetadata().getResourceVersion();
     String roleVersion = child(Role.class, "eta").getMetadata().getResourceVersion();
+    String policyVersion =
+        awaitChild(NetworkPolicy.class, "eta").getMetadata().getResourceVersion();
 
     await()
         .during(Duration.ofSeconds(3))
@@ -252,6 +256,8 @@ class RunnerPoolReconcilerIT {
                   .isEqualTo(deploymentVersion);
               assertThat(child(Role.class, "eta").getMetadata().getResourceVersion())
                   .isEqualTo(roleVersion);
+              assertThat(child(NetworkPolicy.class, "eta").getMetadata().getResourceVersion())
+                  .isEqualTo(policyVersion);
             });
   }
 
