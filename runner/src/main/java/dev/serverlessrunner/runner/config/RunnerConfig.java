@@ -277,5 +277,44 @@ public interface RunnerConfig {
      */
     @WithDefault("false")
     boolean allowEmbedded();
+
+    /** The local spool that keeps answered records through a crash of the runner process. */
+    Spool spool();
+  }
+
+  /**
+   * Every async record is appended to a local file before its answer is sent and replayed at start,
+   * so that SIGKILL or an out-of-memory exit loses no answered record (runner/README.md, Records).
+   */
+  interface Spool {
+    /** Off: a record waits in memory only until its batch commits, and a crash loses it. */
+    @WithDefault("true")
+    boolean enabled();
+
+    /**
+     * Root of the spool files; the operator mounts an emptyDir here, which survives container
+     * restarts within the pod.
+     */
+    @WithDefault("${user.home}/.serverless-runner/spool")
+    Path dir();
+
+    /** A segment file is sealed and a new one begun past this size (bytes). */
+    @WithDefault("16777216")
+    long segmentBytes();
+
+    /** Spooled bytes not yet committed and deleted beyond which new invocations get 503. */
+    @WithDefault("1073741824")
+    long maxBytes();
+
+    /** fsync every group write: survives node loss too, at the cost of one fsync per group. */
+    @WithDefault("false")
+    boolean fsync();
+
+    /**
+     * At start, how long the runner waits for the records left in the spool to be committed before
+     * it reports ready anyway (the rest is written in the background and stays spooled until then).
+     */
+    @WithDefault("30s")
+    Duration replayTimeout();
   }
 }

@@ -46,7 +46,15 @@ public final class RecordingBackend {
     try {
       ExecutionRecorder recorder =
           ExecutionRecorder.start(
-              config.shardUris(List.of(db.connectionUri())).build(), vertx, registry);
+              config
+                  .shardUris(List.of(db.connectionUri()))
+                  // Its port changes at each start; its data directory names it.
+                  .spoolKey(
+                      "embedded-"
+                          + Integer.toHexString(embeddedDataDir.toAbsolutePath().hashCode()))
+                  .build(),
+              vertx,
+              registry);
       return new RecordingBackend(recorder, Optional.of(db));
     } catch (RuntimeException e) {
       db.close();

@@ -9,6 +9,7 @@ import dev.serverlessrunner.engine.pool.PoolOptions;
 import dev.serverlessrunner.runner.config.RunnerConfig;
 import dev.serverlessrunner.runner.recording.ExecutionRecorder;
 import dev.serverlessrunner.runner.recording.RecorderConfig;
+import dev.serverlessrunner.runner.recording.spool.SpoolConfig;
 import dev.serverlessrunner.runner.service.FunctionRegistry;
 import dev.serverlessrunner.runner.service.InvocationService;
 import dev.serverlessrunner.runner.source.FunctionSource;
@@ -83,6 +84,16 @@ public class RunnerBeans {
             .flushInterval(r.flushInterval())
             .maxInFlight(r.maxInFlight())
             .queueCapacity(r.queueCapacity());
+    RunnerConfig.Spool spool = r.spool();
+    if (spool.enabled()) {
+      builder.spool(
+          new SpoolConfig(
+              spool.dir(),
+              spool.segmentBytes(),
+              spool.maxBytes(),
+              spool.fsync(),
+              SpoolConfig.DEFAULT_FAILURE_BACKOFF));
+    }
     return RecordingBackend.start(builder, r.shards(), r.embeddedDataDir(), vertx, registry);
   }
 

@@ -2,6 +2,7 @@ package dev.serverlessrunner.runner.lifecycle;
 
 import dev.serverlessrunner.engine.Engine;
 import dev.serverlessrunner.runner.config.RunnerConfig;
+import dev.serverlessrunner.runner.recording.ExecutionRecorder;
 import dev.serverlessrunner.runner.service.FunctionRegistry;
 import dev.serverlessrunner.runner.service.InvocationService;
 import dev.serverlessrunner.runner.source.FunctionSource;
@@ -46,12 +47,43 @@ public class RunnerLifecycle {
   void start(@Observes StartupEvent event) {
     long started = System.nanoTime();
     source.start(functions);
+    awaitSpoolReplay();
     preloaded = true;
     LOG.infof(
         "preloaded %d functions in %d ms%s",
         functions.names().size(),
         (System.nanoTime() - started) / 1_000_000,
         functions.problems().isEmpty() ? "" : "; not served: " + functions.problems().keySet());
+  }
+
+  /**
+   * Waits (bounded) for the records an earlier process left in the spool to reach their shards, so
+   * that a restarted runner is ready with its predecessor's records written. A shard that is down
+   * does not hold readiness beyond the timeout: its records stay spooled and keep being retried.
+   */
+  private void awaitSpoolReplay() {
+    ExecutionRecorder recorder = recording.recorder();
+    if (recorder.replayPending() == 0) {
+      return;
+    }
+    long deadline = System.nanoTime() + config.recording().spool().replayTimeout().toNanos();
+    while (recorder.replayPending() > 0 && System.nanoTime() - deadline < 0) {
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+    long pending = recorder.replayPending();
+    if (pending == 0) {
+      LOG.info("every execution record replayed from the spool is committed");
+    } else {
+      LOG.warnf(
+          "%d execution records replayed from the spool are not committed after %s (a shard is"
+              + " down?); they stay spooled and are retried in the background",
+          pending, config.recording().spool().replayTimeout());
+    }
   }
 
   void stop(@Observes ShutdownEvent event) {

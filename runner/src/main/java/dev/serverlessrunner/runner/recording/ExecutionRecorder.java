@@ -1,11 +1,18 @@
 package dev.serverlessrunner.runner.recording;
 
+import dev.serverlessrunner.runner.recording.spool.RecordSpool;
+import dev.serverlessrunner.runner.recording.spool.ReplaySegment;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgConnectOptions;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -23,6 +30,10 @@ import org.jboss.logging.Logger;
  * after executing, settle the slot with the record (see {@link RecordSlot}). Records are batched
  * per shard by a background flusher; failed batches are retried until they commit. {@link
  * #close(Duration)} drains everything before the process exits.
+ *
+ * <p>With a spool ({@link RecorderConfig#spool()}), a completed record is also written to a local
+ * file before {@link RecordSlot#complete} returns, and what an earlier process left there is
+ * written again at start, each record to the shard its id names.
  */
 public final class ExecutionRecorder implements AutoCloseable {
 
@@ -46,6 +57,8 @@ public final class ExecutionRecorder implements AutoCloseable {
   private final List<ShardWriter> shards;
   private final Counter rejectedFull;
   private final Counter rejectedClosed;
+  private final Counter rejectedSpool;
+  private final RecordSpool spool;
   private volatile boolean closed;
 
   private ExecutionRecorder(
@@ -61,6 +74,42 @@ public final class ExecutionRecorder implements AutoCloseable {
     this.shards = List.copyOf(writers);
     this.rejectedFull = rejectedCounter(registry, "backlog-full");
     this.rejectedClosed = rejectedCounter(registry, "closed");
+    this.rejectedSpool = rejectedCounter(registry, "spool");
+    this.spool =
+        config.spool() == null
+            ? null
+            : RecordSpool.open(
+                config.spool(),
+                config.spoolKey() != null ? config.spoolKey() : spoolKey(config.shards()),
+                registry);
+  }
+
+  /**
+   * Names a set of shards by their hosts, ports and databases (never their passwords), in order: a
+   * spool written for one set is never replayed into another.
+   */
+  static String spoolKey(List<ShardConfig> shards) {
+    StringBuilder identity = new StringBuilder();
+    for (ShardConfig shard : shards) {
+      PgConnectOptions options = PgConnectOptions.fromUri(shard.uri());
+      identity
+          .append(shard.name())
+          .append('=')
+          .append(options.getHost())
+          .append(':')
+          .append(options.getPort())
+          .append('/')
+          .append(options.getDatabase())
+          .append('\n');
+    }
+    try {
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256")
+              .digest(identity.toString().getBytes(StandardCharsets.UTF_8));
+      return "shards-" + HexFormat.of().formatHex(digest, 0, 8);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every JDK", e);
+    }
   }
 
   private static Counter rejectedCounter(MeterRegistry registry, String reason) {
@@ -88,7 +137,57 @@ public final class ExecutionRecorder implements AutoCloseable {
       RecorderConfig config, Vertx vertx, boolean ownsVertx, MeterRegistry registry) {
     ExecutionRecorder recorder = new ExecutionRecorder(config, vertx, ownsVertx, registry);
     recorder.shards.forEach(ShardWriter::start);
+    recorder.replaySpool();
     return recorder;
+  }
+
+  /**
+   * Hands every record an earlier process left in the spool to the shard its id names; they are
+   * written with the same batching and retries as new ones (ON CONFLICT makes a record that did
+   * commit before the crash harmless), and each file goes once all its rows are committed.
+   */
+  private void replaySpool() {
+    if (spool == null) {
+      return;
+    }
+    long records = 0;
+    for (ReplaySegment segment : spool.replay()) {
+      List<List<ShardWriter.Pending>> byShard = new ArrayList<>();
+      shards.forEach(s -> byShard.add(new ArrayList<>()));
+      for (ExecutionRecord record : segment.records()) {
+        byShard
+            .get(router.shardOf(record.id()))
+            .add(new ShardWriter.Pending(record, null, segment.segment()));
+      }
+      for (int i = 0; i < shards.size(); i++) {
+        if (!byShard.get(i).isEmpty()) {
+          shards.get(i).enqueueReplayed(byShard.get(i));
+        }
+      }
+      records += segment.records().size();
+      spool.countReplayed(segment.records().size());
+    }
+    if (records > 0) {
+      LOG.infof(
+          "Replaying %d execution records from %d spool segments left by an earlier process",
+          records, spool.replay().size());
+    }
+  }
+
+  /** Records read back from the spool at start whose rows are not committed yet. */
+  public long replayPending() {
+    if (spool == null) {
+      return 0;
+    }
+    return spool.replay().stream().mapToLong(s -> s.segment().outstanding()).sum();
+  }
+
+  /**
+   * Why new invocations must be refused because of the spool (full, or its last write failed), or
+   * empty.
+   */
+  public Optional<String> spoolRefusal() {
+    return spool == null ? Optional.empty() : spool.refusal();
   }
 
   /** Completes when every shard's schema is in place (it may never, while a shard is down). */
@@ -106,12 +205,16 @@ public final class ExecutionRecorder implements AutoCloseable {
       rejectedClosed.increment();
       return Optional.empty();
     }
+    if (spool != null && spool.refusal().isPresent()) {
+      rejectedSpool.increment();
+      return Optional.empty();
+    }
     int draws = DRAWS_PER_SHARD * shards.size();
     for (int i = 0; i < draws; i++) {
       UUID id = ExecutionIds.next();
       ShardWriter shard = shards.get(router.shardOf(id));
       if (shard.tryReserve()) {
-        return Optional.of(new RecordSlot(id, shard));
+        return Optional.of(new RecordSlot(id, shard, spool));
       }
     }
     rejectedFull.increment();
@@ -193,11 +296,20 @@ public final class ExecutionRecorder implements AutoCloseable {
         if (lost > 0) {
           LOG.errorf(
               "Shutdown timed out after %s: %d execution records for shard '%s' were NOT written"
-                  + " (runner.records.dropped)",
-              timeout, lost, shard.name());
+                  + " (runner.records.dropped)%s",
+              timeout,
+              lost,
+              shard.name(),
+              spool == null
+                  ? ""
+                  : "; those that were answered stay in the spool and are written by the next"
+                      + " runner started on it");
         }
         unwritten += lost;
       }
+    }
+    if (spool != null) {
+      spool.close();
     }
     List<Future<Void>> closing = shards.stream().map(ShardWriter::closePool).toList();
     await(Future.join(closing).toCompletionStage().toCompletableFuture(), deadline);

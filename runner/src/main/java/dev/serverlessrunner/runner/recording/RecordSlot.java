@@ -1,5 +1,8 @@
 package dev.serverlessrunner.runner.recording;
 
+import dev.serverlessrunner.runner.recording.spool.RecordSpool;
+import dev.serverlessrunner.runner.recording.spool.Segment;
+import dev.serverlessrunner.runner.recording.spool.SpoolException;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -19,11 +22,13 @@ public final class RecordSlot implements AutoCloseable {
 
   private final UUID id;
   private final ShardWriter shard;
+  private final RecordSpool spool;
   private final AtomicBoolean settled = new AtomicBoolean();
 
-  RecordSlot(UUID id, ShardWriter shard) {
+  RecordSlot(UUID id, ShardWriter shard, RecordSpool spool) {
     this.id = id;
     this.shard = shard;
+    this.spool = spool;
   }
 
   /** The execution id (UUIDv7) the record must carry; report it as {@code X-Execution-Id}. */
@@ -31,10 +36,28 @@ public final class RecordSlot implements AutoCloseable {
     return id;
   }
 
-  /** Queues the record for the next batch and returns at once (a few hundred nanoseconds). */
+  /**
+   * Queues the record for the next batch. With a spool, first writes it there (one write shared
+   * with concurrent callers, a few microseconds), so that it survives the process dying once this
+   * returns: answer only after it returned.
+   *
+   * @throws RecordNotSpooledException when the spool could not take it; the record is queued for
+   *     its shard all the same, but must not be answered as safe
+   */
   public void complete(ExecutionRecord record) {
     settle(record);
-    shard.enqueue(new ShardWriter.Pending(record, null));
+    if (spool == null) {
+      shard.enqueue(new ShardWriter.Pending(record, null, null));
+      return;
+    }
+    Segment segment;
+    try {
+      segment = spool.append(record);
+    } catch (SpoolException e) {
+      shard.enqueue(new ShardWriter.Pending(record, null, null));
+      throw new RecordNotSpooledException(id, e);
+    }
+    shard.enqueue(new ShardWriter.Pending(record, null, segment));
   }
 
   /**
@@ -45,7 +68,8 @@ public final class RecordSlot implements AutoCloseable {
   public CompletionStage<Void> completeDurably(ExecutionRecord record) {
     settle(record);
     CompletableFuture<Void> committed = new CompletableFuture<>();
-    shard.enqueue(new ShardWriter.Pending(record, committed));
+    // Not spooled: the answer waits for the commit, which is durable beyond the node.
+    shard.enqueue(new ShardWriter.Pending(record, committed, null));
     return committed;
   }
 

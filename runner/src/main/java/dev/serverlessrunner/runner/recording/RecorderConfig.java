@@ -1,5 +1,6 @@
 package dev.serverlessrunner.runner.recording;
 
+import dev.serverlessrunner.runner.recording.spool.SpoolConfig;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -26,6 +27,10 @@ import java.util.Objects;
  *     batch stuck on a peer that vanished without a reset (a network partition, a frozen host) then
  *     fails and is retried instead of holding its in-flight place forever. Must exceed the longest
  *     legitimate batch insert
+ * @param spool where records are spooled locally before their answer, so that they survive the
+ *     process dying; null (the builder's default) spools nothing
+ * @param spoolKey names this set of shards in the spool directory, so a spool is only replayed into
+ *     the shards it was written for; null derives it from the shards' hosts, ports and databases
  */
 public record RecorderConfig(
     List<ShardConfig> shards,
@@ -37,7 +42,9 @@ public record RecorderConfig(
     Duration retryBackoffMax,
     Duration connectTimeout,
     Duration probeInterval,
-    Duration writeTimeout) {
+    Duration writeTimeout,
+    SpoolConfig spool,
+    String spoolKey) {
 
   public static final int DEFAULT_MAX_ROWS = 500;
   public static final int DEFAULT_FLUSH_INTERVAL_MILLIS = 50;
@@ -103,6 +110,8 @@ public record RecorderConfig(
     private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
     private Duration probeInterval = DEFAULT_PROBE_INTERVAL;
     private Duration writeTimeout = DEFAULT_WRITE_TIMEOUT;
+    private SpoolConfig spool;
+    private String spoolKey;
 
     private Builder() {}
 
@@ -161,6 +170,18 @@ public record RecorderConfig(
       return this;
     }
 
+    /** Spools every record in {@code spool} before its answer; null spools nothing. */
+    public Builder spool(SpoolConfig spool) {
+      this.spool = spool;
+      return this;
+    }
+
+    /** Overrides the spool's shard-set key (e.g. for an embedded database on a random port). */
+    public Builder spoolKey(String spoolKey) {
+      this.spoolKey = spoolKey;
+      return this;
+    }
+
     public RecorderConfig build() {
       return new RecorderConfig(
           shards,
@@ -172,7 +193,9 @@ public record RecorderConfig(
           retryBackoffMax,
           connectTimeout,
           probeInterval,
-          writeTimeout);
+          writeTimeout,
+          spool,
+          spoolKey);
     }
   }
 }

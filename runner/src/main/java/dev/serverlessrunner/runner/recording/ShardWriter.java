@@ -1,5 +1,6 @@
 package dev.serverlessrunner.runner.recording;
 
+import dev.serverlessrunner.runner.recording.spool.Segment;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
@@ -45,8 +46,11 @@ final class ShardWriter {
   private static final Logger LOG = Logger.getLogger(ShardWriter.class);
   private static final String PROBE = "SELECT 1";
 
-  /** A record waiting to be written, with the future of a durable submission (or null). */
-  record Pending(ExecutionRecord record, CompletableFuture<Void> committed) {}
+  /**
+   * A record waiting to be written, with the future of a durable submission (or null) and the spool
+   * segment holding it (or null when not spooled).
+   */
+  record Pending(ExecutionRecord record, CompletableFuture<Void> committed, Segment spooled) {}
 
   /** A batch being written or waiting for its retry; keeps its parameters across retries. */
   private static final class Batch {
@@ -199,6 +203,19 @@ final class ShardWriter {
     }
   }
 
+  /**
+   * Queues records read back from the spool at start. They take backlog capacity without a
+   * reservation (they were admitted by the process that died), so new reservations for this shard
+   * wait until they are written.
+   */
+  void enqueueReplayed(List<Pending> replayed) {
+    backlog.addAndGet(replayed.size());
+    queue.addAll(replayed);
+    if (queued.addAndGet(replayed.size()) >= config.maxRows()) {
+      wakeup();
+    }
+  }
+
   private void wakeup() {
     if (wakeupScheduled.compareAndSet(false, true)) {
       context.runOnContext(
@@ -324,11 +341,31 @@ final class ShardWriter {
           pending.committed().complete(null);
         }
       }
+      releaseSpooled(batch.items);
       backlogDone(batch.items.size());
       flush();
       return;
     }
     failed(batch, result.cause());
+  }
+
+  /** Tells each spool segment how many of its records just committed (runs of one segment). */
+  private static void releaseSpooled(List<Pending> items) {
+    Segment run = null;
+    int count = 0;
+    for (Pending pending : items) {
+      if (pending.spooled() != run) {
+        if (run != null) {
+          run.committed(count);
+        }
+        run = pending.spooled();
+        count = 0;
+      }
+      count++;
+    }
+    if (run != null) {
+      run.committed(count);
+    }
   }
 
   private void failed(Batch batch, Throwable cause) {

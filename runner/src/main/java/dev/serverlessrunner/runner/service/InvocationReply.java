@@ -13,7 +13,10 @@ public sealed interface InvocationReply {
   /** The guest did not run: the runner is saturated, draining, or cannot record it. */
   record NotRun(String error, String reason) implements InvocationReply {}
 
-  /** The guest ran but its sync record could not be committed. */
+  /**
+   * The guest ran but its record is not safe: a sync record could not be committed, or an async one
+   * could not be spooled (it is still written from memory unless the process dies first).
+   */
   record NotRecorded(UUID executionId, ExecutionResult result, String reason)
       implements InvocationReply {}
 }

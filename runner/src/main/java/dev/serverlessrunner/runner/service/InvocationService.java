@@ -7,6 +7,7 @@ import dev.serverlessrunner.engine.Invocation;
 import dev.serverlessrunner.engine.Outcome;
 import dev.serverlessrunner.runner.recording.ExecutionRecord;
 import dev.serverlessrunner.runner.recording.ExecutionRecorder;
+import dev.serverlessrunner.runner.recording.RecordNotSpooledException;
 import dev.serverlessrunner.runner.recording.RecordSlot;
 import dev.serverlessrunner.runner.source.Durability;
 import io.micrometer.core.instrument.Gauge;
@@ -52,6 +53,10 @@ public final class InvocationService {
     if (!admitting) {
       return done(new InvocationReply.NotRun("Runner shutting down", "draining"));
     }
+    Optional<String> spoolRefusal = recorder.spoolRefusal();
+    if (spoolRefusal.isPresent()) {
+      return done(new InvocationReply.NotRun("Record spool unavailable", spoolRefusal.get()));
+    }
     Optional<RecordSlot> reserved = recorder.tryReserve();
     if (reserved.isEmpty()) {
       return done(
@@ -96,7 +101,12 @@ public final class InvocationService {
           .exceptionally(
               e -> new InvocationReply.NotRecorded(slot.id(), ran, String.valueOf(e.getMessage())));
     }
-    slot.complete(record);
+    try {
+      // Spooled (when on) before the answer exists: an answered record survives a crash.
+      slot.complete(record);
+    } catch (RecordNotSpooledException e) {
+      return done(new InvocationReply.NotRecorded(slot.id(), result, e.getMessage()));
+    }
     return done(executed);
   }
 

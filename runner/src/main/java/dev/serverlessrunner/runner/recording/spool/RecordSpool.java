@@ -1,0 +1,492 @@
+package dev.serverlessrunner.runner.recording.spool;
+
+import dev.serverlessrunner.runner.recording.ExecutionRecord;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.stream.Stream;
+import org.jboss.logging.Logger;
+
+/**
+ * An append-only local file of execution records, written before their answer is sent so that a
+ * record survives the process dying (SIGKILL, out of memory) before its row is committed.
+ *
+ * <p>Group commit: a request thread queues its framed record, then takes the write lock; whoever
+ * holds it writes every queued record in one {@code write} and marks them done, so concurrent
+ * requests share one system call and the others find their record already written. No fsync unless
+ * {@link SpoolConfig#fsync()}: a process crash keeps what was written in the kernel's page cache;
+ * only losing the node (power, kernel) loses it.
+ *
+ * <p>Layout: {@code <dir>/<shard set key>/<slot>/segment-<n>.spool}. The key keeps records of one
+ * set of shards apart from another's (a spool is only ever replayed into the shards it was written
+ * for). A process locks the first free slot (an OS lock, released when the process dies however it
+ * dies); several runners on one machine thus never share a slot, and a runner adopts the segments
+ * of every unlocked slot of its shard set at start, so nothing a dead process left is orphaned.
+ *
+ * <p>Segments roll at {@link SpoolConfig#segmentBytes()}; a sealed segment is deleted once every
+ * record in it is committed ({@link Segment#committed(int)}).
+ */
+public final class RecordSpool implements AutoCloseable {
+
+  private static final Logger LOG = Logger.getLogger(RecordSpool.class);
+  private static final byte[] MAGIC = "SRSPOOL1".getBytes(StandardCharsets.US_ASCII);
+  private static final String PREFIX = "segment-";
+  private static final String SUFFIX = ".spool";
+  private static final int WRITE_BUFFER_BYTES = 1 << 20;
+  private static final String METRIC_PREFIX = "runner.records.";
+
+  private final SpoolConfig config;
+  private final Path slotDir;
+  private final List<FileLock> locks;
+  private final List<ReplaySegment> replay;
+  private final ExecutorService deleter;
+  private final AtomicLong bytes = new AtomicLong();
+  private final Counter spooled;
+  private final Counter replayed;
+  private final Counter failures;
+
+  /** Records waiting for the next group write. */
+  private final ConcurrentLinkedQueue<Entry> queue = new ConcurrentLinkedQueue<>();
+
+  private final ReentrantLock writeLock = new ReentrantLock();
+
+  /** After a failed write, refuse until this {@link System#nanoTime()}; 0 when healthy. */
+  private volatile long failedUntilNanos;
+
+  private volatile String lastFailure = "";
+  private volatile boolean closed;
+
+  // Guarded by writeLock.
+  private final ByteBuffer writeBuffer = ByteBuffer.allocateDirect(WRITE_BUFFER_BYTES);
+  private long nextSequence;
+  private Segment current;
+  private FileChannel channel;
+
+  /** One record on its way to the file. Fields are written and read under {@link #writeLock}. */
+  private static final class Entry {
+    final byte[] frame;
+    boolean done;
+    Segment segment;
+    IOException failure;
+
+    Entry(byte[] frame) {
+      this.frame = frame;
+    }
+  }
+
+  private RecordSpool(
+      SpoolConfig config,
+      Path slotDir,
+      List<FileLock> locks,
+      List<Path> leftovers,
+      long nextSequence,
+      MeterRegistry registry) {
+    this.config = config;
+    this.slotDir = slotDir;
+    this.locks = locks;
+    this.nextSequence = nextSequence;
+    this.deleter =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread thread = new Thread(r, "record-spool-cleaner");
+              thread.setDaemon(true);
+              return thread;
+            });
+    this.spooled =
+        Counter.builder(METRIC_PREFIX + "spooled")
+            .description("Records written to the local spool before their answer")
+            .register(registry);
+    this.replayed =
+        Counter.builder(METRIC_PREFIX + "replayed")
+            .description("Records read back from the spool at start and handed to their shard")
+            .register(registry);
+    this.failures =
+        Counter.builder(METRIC_PREFIX + "spool.failures")
+            .description("Group writes to the spool that failed (their requests got 503)")
+            .register(registry);
+    Gauge.builder(METRIC_PREFIX + "spool.bytes", bytes, AtomicLong::get)
+        .description("Bytes of spool files not yet deleted (each deleted once all its rows commit)")
+        .register(registry);
+    this.replay = leftovers.stream().map(this::read).toList();
+  }
+
+  /**
+   * Opens the spool of the shard set {@code key} under {@link SpoolConfig#dir()}: locks a slot of
+   * its own and reads what earlier processes left in every unlocked slot of that key.
+   *
+   * @throws UncheckedIOException when the directory cannot be created or locked
+   */
+  public static RecordSpool open(SpoolConfig config, String key, MeterRegistry registry) {
+    Path keyDir = config.dir().resolve(key);
+    try {
+      Files.createDirectories(keyDir);
+      List<FileLock> locks = new ArrayList<>();
+      List<Path> leftovers = new ArrayList<>();
+      Path own = null;
+      long nextSequence = 0;
+      for (int slot = 0;
+          own == null || Files.isDirectory(keyDir.resolve(Integer.toString(slot)));
+          slot++) {
+        Path dir = keyDir.resolve(Integer.toString(slot));
+        Files.createDirectories(dir);
+        FileLock lock = tryLock(dir);
+        if (lock == null) {
+          continue; // a live runner's slot
+        }
+        List<Path> segments = segments(dir);
+        if (own == null) {
+          own = dir;
+          locks.add(lock);
+          nextSequence = segments.isEmpty() ? 0 : sequenceOf(segments.getLast()) + 1;
+        } else if (!segments.isEmpty()) {
+          locks.add(lock); // adopted until this process ends
+        } else {
+          lock.release();
+          lock.channel().close();
+          continue;
+        }
+        leftovers.addAll(segments);
+      }
+      LOG.infof(
+          "Execution record spool in %s (fsync %s); %d segments left by an earlier process",
+          own, config.fsync() ? "on" : "off", leftovers.size());
+      return new RecordSpool(config, own, locks, leftovers, nextSequence, registry);
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not open the execution record spool in " + keyDir, e);
+    }
+  }
+
+  private static FileLock tryLock(Path dir) throws IOException {
+    FileChannel lockFile =
+        FileChannel.open(dir.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    try {
+      FileLock lock = lockFile.tryLock();
+      if (lock == null) {
+        lockFile.close();
+      }
+      return lock;
+    } catch (OverlappingFileLockException e) {
+      // Held by another recorder of this same JVM.
+      lockFile.close();
+      return null;
+    }
+  }
+
+  private static List<Path> segments(Path dir) throws IOException {
+    try (Stream<Path> files = Files.list(dir)) {
+      return files
+          .filter(p -> p.getFileName().toString().startsWith(PREFIX))
+          .filter(p -> p.getFileName().toString().endsWith(SUFFIX))
+          .sorted()
+          .toList();
+    }
+  }
+
+  private static long sequenceOf(Path segment) {
+    String name = segment.getFileName().toString();
+    return Long.parseLong(name.substring(PREFIX.length(), name.length() - SUFFIX.length()));
+  }
+
+  /** The records left by earlier processes, read at {@link #open}; empty when there were none. */
+  public List<ReplaySegment> replay() {
+    return replay;
+  }
+
+  /** Counts records handed back to their shards at start. */
+  public void countReplayed(int records) {
+    replayed.increment(records);
+  }
+
+  private ReplaySegment read(Path path) {
+    Segment segment = new Segment(path, this::delete);
+    try {
+      byte[] content = Files.readAllBytes(path);
+      bytes.addAndGet(content.length);
+      segment.appended(0, content.length);
+      List<ExecutionRecord> records = new ArrayList<>();
+      ByteBuffer buffer = ByteBuffer.wrap(content);
+      if (content.length >= MAGIC.length
+          && Arrays.equals(content, 0, MAGIC.length, MAGIC, 0, MAGIC.length)) {
+        buffer.position(MAGIC.length);
+        ExecutionRecord record;
+        while ((record = RecordFrames.next(buffer)) != null) {
+          records.add(record);
+        }
+      }
+      long torn = buffer.remaining();
+      if (torn > 0) {
+        LOG.warnf(
+            "Spool segment %s: %d bytes after its last complete record ignored (a write cut short"
+                + " by a crash or a full disk; such a record was never answered)",
+            path, torn);
+      }
+      segment.appended(records.size(), 0);
+      // Sealed from the start: deleted once its last record commits (at once when it has none).
+      segment.seal();
+      return new ReplaySegment(segment, List.copyOf(records), torn);
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not read spool segment " + path, e);
+    }
+  }
+
+  /**
+   * Why new invocations must be refused now (the spool is over {@link SpoolConfig#maxBytes()}, its
+   * last write failed less than {@link SpoolConfig#failureBackoff()} ago, or it is closed), or
+   * empty when it takes records.
+   */
+  public Optional<String> refusal() {
+    long failedUntil = failedUntilNanos;
+    if (failedUntil != 0 && System.nanoTime() - failedUntil < 0) {
+      return Optional.of("record spool write failed: " + lastFailure);
+    }
+    if (bytes.get() >= config.maxBytes()) {
+      return Optional.of(
+          "record spool full (" + config.maxBytes() + " bytes wait for their rows to commit)");
+    }
+    if (closed) {
+      return Optional.of("record spool closed");
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * Writes {@code record} to the spool and returns once it is in the file (the page cache; on disk
+   * too with fsync), together with records of concurrent callers.
+   *
+   * @return the segment holding it, to be told through {@link Segment#committed(int)} when its row
+   *     is committed
+   * @throws SpoolException when it could not be written; the caller must not answer as if it were
+   */
+  public Segment append(ExecutionRecord record) throws SpoolException {
+    Entry entry = new Entry(RecordFrames.frame(record));
+    queue.offer(entry);
+    writeLock.lock();
+    try {
+      if (!entry.done) {
+        writeGroup();
+      }
+    } finally {
+      writeLock.unlock();
+    }
+    if (entry.failure != null) {
+      throw new SpoolException(
+          "record spool write failed: " + entry.failure.getMessage(), entry.failure);
+    }
+    if (entry.segment == null) {
+      throw new SpoolException("record spool closed");
+    }
+    return entry.segment;
+  }
+
+  /** Writes everything queued in one go; under {@link #writeLock}. */
+  private void writeGroup() {
+    List<Entry> group = new ArrayList<>();
+    Entry next;
+    while ((next = queue.poll()) != null) {
+      group.add(next);
+    }
+    if (closed) {
+      group.forEach(e -> e.done = true);
+      return;
+    }
+    long written = 0;
+    try {
+      if (current == null || current.bytes() >= config.segmentBytes()) {
+        roll();
+      }
+      writeBuffer.clear();
+      for (Entry entry : group) {
+        if (writeBuffer.remaining() < entry.frame.length) {
+          written += drainBuffer();
+        }
+        if (entry.frame.length > writeBuffer.capacity()) {
+          written += writeFully(ByteBuffer.wrap(entry.frame));
+        } else {
+          writeBuffer.put(entry.frame);
+        }
+      }
+      written += drainBuffer();
+      if (config.fsync()) {
+        channel.force(false);
+      }
+    } catch (IOException e) {
+      failed(group, e, written);
+      return;
+    }
+    current.appended(group.size(), written);
+    bytes.addAndGet(written);
+    spooled.increment(group.size());
+    for (Entry entry : group) {
+      entry.segment = current;
+      entry.done = true;
+    }
+  }
+
+  private long drainBuffer() throws IOException {
+    writeBuffer.flip();
+    long written = writeFully(writeBuffer);
+    writeBuffer.clear();
+    return written;
+  }
+
+  private long writeFully(ByteBuffer buffer) throws IOException {
+    long written = 0;
+    while (buffer.hasRemaining()) {
+      written += channel.write(buffer);
+    }
+    return written;
+  }
+
+  /**
+   * A failed group: its callers answer 503 (their records still go to the database from memory).
+   * The segment is cut back to its last complete record and sealed, so later records never follow a
+   * torn one, and new invocations are refused for a while.
+   */
+  private void failed(List<Entry> group, IOException cause, long partiallyWritten) {
+    failures.increment();
+    lastFailure = cause.toString();
+    failedUntilNanos = System.nanoTime() + config.failureBackoff().toNanos();
+    LOG.errorf(
+        "Could not write %d execution records to the spool in %s: %s; refusing new invocations"
+            + " for %d ms",
+        group.size(), slotDir, cause, config.failureBackoff().toMillis());
+    for (Entry entry : group) {
+      entry.failure = cause;
+      entry.done = true;
+    }
+    if (current != null) {
+      Segment segment = current;
+      try {
+        channel.truncate(segment.bytes());
+      } catch (IOException e) {
+        LOG.debugf(
+            "could not cut back spool segment %s (%d bytes of the group written): %s",
+            segment, partiallyWritten, e);
+      }
+      closeCurrent();
+    }
+  }
+
+  private void roll() throws IOException {
+    if (current != null) {
+      closeCurrent();
+    }
+    Path path = slotDir.resolve(String.format("%s%020d%s", PREFIX, nextSequence++, SUFFIX));
+    FileChannel opened =
+        FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    try {
+      writeFullyTo(opened, ByteBuffer.wrap(MAGIC));
+    } catch (IOException e) {
+      opened.close();
+      Files.deleteIfExists(path);
+      throw e;
+    }
+    channel = opened;
+    current = new Segment(path, this::delete);
+    current.appended(0, MAGIC.length);
+    bytes.addAndGet(MAGIC.length);
+  }
+
+  private static void writeFullyTo(FileChannel target, ByteBuffer buffer) throws IOException {
+    while (buffer.hasRemaining()) {
+      target.write(buffer);
+    }
+  }
+
+  /** Seals the current segment (under {@link #writeLock}). */
+  private void closeCurrent() {
+    Segment segment = current;
+    current = null;
+    try {
+      channel.close();
+    } catch (IOException e) {
+      LOG.warnf("could not close spool segment %s: %s", segment, e);
+    }
+    channel = null;
+    segment.seal();
+  }
+
+  private void delete(Segment segment) {
+    try {
+      deleter.execute(
+          () -> {
+            try {
+              Files.deleteIfExists(segment.path());
+              bytes.addAndGet(-segment.bytes());
+            } catch (IOException e) {
+              LOG.warnf("could not delete committed spool segment %s: %s", segment.path(), e);
+            }
+          });
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      // Closing: the file stays; its records, all committed, would only be written again.
+      LOG.debugf("spool closed before %s could be deleted", segment);
+    }
+  }
+
+  /** Bytes of spool files not yet deleted. */
+  public long bytes() {
+    return bytes.get();
+  }
+
+  /** This process's own slot directory. */
+  public Path directory() {
+    return slotDir;
+  }
+
+  /**
+   * Seals the current segment and releases the slot. Segments whose records are all committed are
+   * deleted; the others stay, and the next process on this spool writes them again.
+   */
+  @Override
+  public void close() {
+    writeLock.lock();
+    try {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      if (current != null) {
+        closeCurrent();
+      }
+    } finally {
+      writeLock.unlock();
+    }
+    deleter.shutdown();
+    try {
+      if (!deleter.awaitTermination(10, TimeUnit.SECONDS)) {
+        LOG.warn("spool segment deletions still running after 10 s");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    for (FileLock lock : locks) {
+      try {
+        lock.release();
+        lock.channel().close();
+      } catch (IOException e) {
+        LOG.debugf("could not release spool lock: %s", e);
+      }
+    }
+    LOG.infof("Execution record spool closed; %d bytes remain in %s", bytes.get(), slotDir);
+  }
+}
