@@ -1,7 +1,7 @@
 package dev.serverlessrunner.runner.recording.spool;
 
 import dev.serverlessrunner.runner.recording.ExecutionRecord;
-import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
@@ -61,9 +61,10 @@ public final class RecordSpool implements AutoCloseable {
   private final List<ReplaySegment> replay;
   private final ExecutorService deleter;
   private final AtomicLong bytes = new AtomicLong();
-  private final Counter spooled;
-  private final Counter replayed;
-  private final Counter failures;
+  // Counted here and read at scrape time: replay counts before the metrics registries are wired.
+  private final AtomicLong spooled = new AtomicLong();
+  private final AtomicLong replayed = new AtomicLong();
+  private final AtomicLong failures = new AtomicLong();
 
   /** Records waiting for the next group write. */
   private final ConcurrentLinkedQueue<Entry> queue = new ConcurrentLinkedQueue<>();
@@ -112,18 +113,15 @@ public final class RecordSpool implements AutoCloseable {
               thread.setDaemon(true);
               return thread;
             });
-    this.spooled =
-        Counter.builder(METRIC_PREFIX + "spooled")
-            .description("Records written to the local spool before their answer")
-            .register(registry);
-    this.replayed =
-        Counter.builder(METRIC_PREFIX + "replayed")
-            .description("Records read back from the spool at start and handed to their shard")
-            .register(registry);
-    this.failures =
-        Counter.builder(METRIC_PREFIX + "spool.failures")
-            .description("Group writes to the spool that failed (their requests got 503)")
-            .register(registry);
+    FunctionCounter.builder(METRIC_PREFIX + "spooled", spooled, AtomicLong::get)
+        .description("Records written to the local spool before their answer")
+        .register(registry);
+    FunctionCounter.builder(METRIC_PREFIX + "replayed", replayed, AtomicLong::get)
+        .description("Records read back from the spool at start and handed to their shard")
+        .register(registry);
+    FunctionCounter.builder(METRIC_PREFIX + "spool.failures", failures, AtomicLong::get)
+        .description("Group writes to the spool that failed (their requests got 503)")
+        .register(registry);
     Gauge.builder(METRIC_PREFIX + "spool.bytes", bytes, AtomicLong::get)
         .description("Bytes of spool files not yet deleted (each deleted once all its rows commit)")
         .register(registry);
@@ -214,7 +212,7 @@ public final class RecordSpool implements AutoCloseable {
 
   /** Counts records handed back to their shards at start. */
   public void countReplayed(int records) {
-    replayed.increment(records);
+    replayed.addAndGet(records);
   }
 
   private ReplaySegment read(Path path) {
@@ -335,7 +333,7 @@ public final class RecordSpool implements AutoCloseable {
     }
     current.appended(group.size(), written);
     bytes.addAndGet(written);
-    spooled.increment(group.size());
+    spooled.addAndGet(group.size());
     for (Entry entry : group) {
       entry.segment = current;
       entry.done = true;
@@ -363,7 +361,7 @@ public final class RecordSpool implements AutoCloseable {
    * torn one, and new invocations are refused for a while.
    */
   private void failed(List<Entry> group, IOException cause, long partiallyWritten) {
-    failures.increment();
+    failures.incrementAndGet();
     lastFailure = cause.toString();
     failedUntilNanos = System.nanoTime() + config.failureBackoff().toNanos();
     LOG.errorf(
