@@ -10,6 +10,8 @@ LABELS = {
     "ping": "runner `/bench/ping` (HTTP ceiling)",
     "greeter": "runner greeter (POST)",
     "fib": "runner fib(15)",
+    "fib-nospool": "runner fib(15), record spool off",
+    "greeter-nospool": "runner greeter (POST), record spool off",
     "naive": "naive fib(15): compile + sync INSERT",
     "node-fib": "Node.js fib(15): node:wasi + INSERT",
     "node-ping": "Node.js `/ping` (its HTTP ceiling)",
@@ -18,6 +20,8 @@ SHORT = {
     "ping": "ping",
     "greeter": "greeter",
     "fib": "fib(15)",
+    "fib-nospool": "fib(15) no spool",
+    "greeter-nospool": "greeter no spool",
     "naive": "naive fib",
     "node-fib": "node fib",
     "node-ping": "node ping",
@@ -173,6 +177,19 @@ def ratios(runs):
             )
         if parts:
             lines.append(f"- fib(15) at {c} connections: " + "; ".join(parts))
+    for name in ("fib", "greeter"):
+        for c in conns:
+            on, off = find(runs, name, c), find(runs, name + "-nospool", c)
+            if on and off and off["rps"] > 0:
+                cost = 1 - on["rps"] / off["rps"]
+                lines.append(
+                    f"- record spool cost, {SHORT[name]} at {c} connections: {on['rps']:,.0f} req/s "
+                    f"on vs {off['rps']:,.0f} off = {cost:+.1%} throughput "
+                    f"(budget ≤ 10 %: {verdict(cost <= 0.10)}); runner CPU "
+                    f"{on['server_us']:.1f} vs {off['server_us']:.1f} µs/req; P99 "
+                    f"{on['p99']:.1f} vs {off['p99']:.1f} ms; load average before "
+                    f"{on['load']} / {off['load']}"
+                )
     bad = [d for d in runs if not d["rows_ok"]]
     if bad:
         lines.append(
@@ -286,7 +303,20 @@ def main():
         with open(a.chart_data, "w") as f:
             f.write(chart_data(runs))
     if a.check:
-        bad = [d for d in runs if not d["rows_ok"]]
+        for name in ("fib", "greeter"):
+        for c in conns:
+            on, off = find(runs, name, c), find(runs, name + "-nospool", c)
+            if on and off and off["rps"] > 0:
+                cost = 1 - on["rps"] / off["rps"]
+                lines.append(
+                    f"- record spool cost, {SHORT[name]} at {c} connections: {on['rps']:,.0f} req/s "
+                    f"on vs {off['rps']:,.0f} off = {cost:+.1%} throughput "
+                    f"(budget ≤ 10 %: {verdict(cost <= 0.10)}); runner CPU "
+                    f"{on['server_us']:.1f} vs {off['server_us']:.1f} µs/req; P99 "
+                    f"{on['p99']:.1f} vs {off['p99']:.1f} ms; load average before "
+                    f"{on['load']} / {off['load']}"
+                )
+    bad = [d for d in runs if not d["rows_ok"]]
         if bad:
             print("!" * 72, file=sys.stderr)
             for d in bad:

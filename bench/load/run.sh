@@ -19,7 +19,9 @@ usage: bench/load/run.sh [options]
   --connections "N M"     connection counts (default "64 256")
   --naive-duration SEC    measured seconds per naive run (default 30)
   --naive-connections "N" connection counts of the naive runs (default 16)
-  --configs "A B"         subset of: ping greeter fib naive node-fib node-ping (default all)
+  --configs "A B"         subset of: ping greeter fib fib-nospool greeter-nospool naive node-fib
+                          node-ping (default: all but greeter-nospool); *-nospool run against a
+                          second runner with the record spool off, right after the spool-on row
   --runner-app DIR        a built runner/target/quarkus-app to use instead of building
   --commit REV            commit to build the runner from (default HEAD), via git archive
   --queue-capacity N      runner.execution.queue-capacity (default: the runner's own, 256)
@@ -39,7 +41,7 @@ WARMUP=10
 CONNECTIONS="64 256"
 NAIVE_DURATION=30
 NAIVE_CONNECTIONS=16
-CONFIGS="ping greeter fib naive node-fib node-ping"
+CONFIGS="ping greeter fib fib-nospool naive node-fib node-ping"
 RUNNER_APP=""
 COMMIT=HEAD
 QUEUE_CAPACITY=""
@@ -89,6 +91,7 @@ RESULTS="$RAW/results.jsonl"
 
 # --- teardown -------------------------------------------------------------------------------
 RUNNER_PID=""
+NOSPOOL_PID=""
 NODE_PID=""
 PG_DIRS=()
 
@@ -115,6 +118,7 @@ teardown() {
   local rc=$?
   set +e
   stop_node
+  stop_pid "$NOSPOOL_PID" 40
   stop_pid "$RUNNER_PID" 40
   for dir in "${PG_DIRS[@]}"; do
     runuser -u postgres -- "$PGBIN/pg_ctl" -D "$dir" -m fast -w stop >/dev/null 2>&1
@@ -274,33 +278,41 @@ rss_kb() { awk -v k="$2" '$1 == k":" {print $2}' "/proc/$1/status" 2>/dev/null |
 # --- the runner -------------------------------------------------------------------------------
 RUNNER_PORT=$(free_port)
 RUNNER_MANAGEMENT_PORT=$(free_port) # health and metrics live on the management port
+NOSPOOL_PORT=$(free_port)
+NOSPOOL_MANAGEMENT_PORT=$(free_port)
+# start_runner NAME PORT MANAGEMENT_PORT [extra -D options]: NAME is runner (spool on, the default)
+# or runner-nospool (runner.recording.spool.enabled=false); sets STARTED_PID.
 start_runner() {
+  local name=$1 port=$2 mport=$3
+  shift 3
   local shards
   shards=$(IFS=,; echo "${SHARD_URIS[*]}")
   local opts=(
-    "-Dquarkus.http.port=$RUNNER_PORT"
-    "-Dquarkus.management.port=$RUNNER_MANAGEMENT_PORT"
+    "-Dquarkus.http.port=$port"
+    "-Dquarkus.management.port=$mport"
     "-Dquarkus.management.host=127.0.0.1"
     "-Dquarkus.http.host=127.0.0.1"
     "-Drunner.functions.dir=$FUNCTIONS_DIR"
     "-Drunner.recording.shards=$shards"
+    "-Drunner.recording.spool.dir=$RUN/spool-$name"
     "-Drunner.benchmark.enabled=true"
+    "$@"
   )
   [[ -n $QUEUE_CAPACITY ]] && opts+=("-Drunner.execution.queue-capacity=$QUEUE_CAPACITY")
   # GC pauses logged (not tuned) so that latency outliers can be told from collector pauses.
-  opts=("${IMAGE_JAVA_OPTS[@]}" "-Xlog:gc:file=$RAW/runner-gc.log:time" "${opts[@]}")
+  opts=("${IMAGE_JAVA_OPTS[@]}" "-Xlog:gc:file=$RAW/$name-gc.log:time" "${opts[@]}")
   opts+=("${RUNNER_OPTS[@]}")
-  log "starting the runner on :$RUNNER_PORT (${opts[*]})"
+  log "starting $name on :$port (${opts[*]})"
   # Launched through a link of its own name, so that a `pkill -f quarkus-run.jar` meant for
   # another runner on this shared machine does not stop the benchmark's.
   ln -sf quarkus-run.jar "$RUNNER_APP/load-bench-runner.jar"
   (cd "$RUN" && exec "$JAVA_HOME/bin/java" "${opts[@]}" -jar "$RUNNER_APP/load-bench-runner.jar") \
-    >"$RAW/runner.log" 2>&1 &
-  RUNNER_PID=$!
+    >"$RAW/$name.log" 2>&1 &
+  STARTED_PID=$!
   for ((i = 0; i < 240; i++)); do
-    alive "$RUNNER_PID" || die "the runner exited, see $RAW/runner.log"
-    if curl -fs "http://127.0.0.1:$RUNNER_MANAGEMENT_PORT/q/health/ready" >/dev/null 2>&1; then
-      log "runner ready (pid $RUNNER_PID)"
+    alive "$STARTED_PID" || die "$name exited, see $RAW/$name.log"
+    if curl -fs "http://127.0.0.1:$mport/q/health/ready" >/dev/null 2>&1; then
+      log "$name ready (pid $STARTED_PID)"
       return 0
     fi
     sleep 0.5
@@ -308,9 +320,9 @@ start_runner() {
   die "the runner was not ready after 120 s"
 }
 
-runner_metric() { # sum of a Prometheus counter's samples
-  curl -fs "http://127.0.0.1:$RUNNER_MANAGEMENT_PORT/q/metrics" |
-    awk -v m="$1" 'index($0, m) == 1 && ($0 ~ "^" m "[{ ]") {s += $NF} END {printf "%d\n", s}'
+runner_metric() { # MANAGEMENT_PORT METRIC: sum of a Prometheus counter's samples
+  curl -fs "http://127.0.0.1:$1/q/metrics" |
+    awk -v m="$2" 'index($0, m) == 1 && ($0 ~ "^" m "[{ ]") {s += $NF} END {printf "%d\n", s}'
 }
 
 # --- the Node.js reference server ---------------------------------------------------------------
@@ -342,8 +354,12 @@ stop_node() {
 # run_case NAME SERVER(runner|node) PATH METHOD BODY CONNS SECONDS TAIL EXPECT_ROWS(yes|no)
 run_case() {
   local name=$1 server=$2 path=$3 method=$4 body=$5 conns=$6 seconds=$7 tail=$8 rows=$9
-  local port pid url tag="$name-c$conns"
-  if [[ $server == runner ]]; then port=$RUNNER_PORT; pid=$RUNNER_PID; else port=$NODE_PORT; pid=$NODE_PID; fi
+  local port mport pid url tag="$name-c$conns"
+  case $server in
+    runner) port=$RUNNER_PORT; mport=$RUNNER_MANAGEMENT_PORT; pid=$RUNNER_PID ;;
+    runner-nospool) port=$NOSPOOL_PORT; mport=$NOSPOOL_MANAGEMENT_PORT; pid=$NOSPOOL_PID ;;
+    *) port=$NODE_PORT; pid=$NODE_PID ;;
+  esac
   url="http://127.0.0.1:$port$path"
   # wrk counts a connection idle past --timeout as a timeout: keep it above the whole run.
   local timeout=$((seconds + tail + 30))
@@ -353,9 +369,9 @@ run_case() {
     >"$RAW/$tag.warmup.txt" 2>&1 || die "wrk warm-up failed ($tag)"
   local rows_before rejected_before=0 dropped_before=0
   rows_before=$(settled_rows)
-  if [[ $server == runner ]]; then
-    rejected_before=$(runner_metric runner_engine_pool_rejected_total)
-    dropped_before=$(runner_metric runner_records_dropped_total)
+  if [[ $server == runner* ]]; then
+    rejected_before=$(runner_metric "$mport" runner_engine_pool_rejected_total)
+    dropped_before=$(runner_metric "$mport" runner_records_dropped_total)
   fi
   local srv0 pg0 srv1 pg1 stop_at load
   load=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -381,11 +397,11 @@ run_case() {
   thread_ticks "$pid" >"$RAW/$tag.threads1.tsv"
   pg1=$(pg_ticks)
   local rejected=0 dropped=0 rss=0 hwm=0
-  if [[ $server == runner ]]; then
-    rejected=$(($(runner_metric runner_engine_pool_rejected_total) - rejected_before))
-    dropped=$(($(runner_metric runner_records_dropped_total) - dropped_before))
-    rss=$(rss_kb "$RUNNER_PID" VmRSS)
-    hwm=$(rss_kb "$RUNNER_PID" VmHWM)
+  if [[ $server == runner* ]]; then
+    rejected=$(($(runner_metric "$mport" runner_engine_pool_rejected_total) - rejected_before))
+    dropped=$(($(runner_metric "$mport" runner_records_dropped_total) - dropped_before))
+    rss=$(rss_kb "$pid" VmRSS)
+    hwm=$(rss_kb "$pid" VmHWM)
   else
     for p in $(tree_pids "$NODE_PID"); do rss=$((rss + $(rss_kb "$p" VmRSS))); done
   fi
@@ -409,7 +425,7 @@ def gc_pauses(start_ms, end_ms):
     import datetime, re
     out = []
     try:
-        lines = open("$RAW/runner-gc.log").read().splitlines()
+        lines = open("$RAW/$server-gc.log").read().splitlines()
     except OSError:
         return out
     for line in lines:
@@ -417,7 +433,7 @@ def gc_pauses(start_ms, end_ms):
         if not m:
             continue
         t = datetime.datetime.strptime(m.group(1), "%Y-%m-%dT%H:%M:%S.%f%z").timestamp() * 1000
-        if start_ms <= t <= end_ms and "$server" == "runner":
+        if start_ms <= t <= end_ms and "$server".startswith("runner"):
             out.append(float(m.group(2)))
     return out
 rec = {
@@ -431,6 +447,7 @@ rec = {
   "gc_pauses_ms": gc_pauses(w["started_at_ms"], $t1_ms),
   "elapsed_s": ($t1_ms - $t0_ms) / 1000,
   "pool_rejected": $rejected, "records_dropped": $dropped, "loadavg_before": "$load",
+  "loadavg_after": "$(cut -d' ' -f1-3 /proc/loadavg)",
   "threads_cpu_s": dict(sorted(threads.items(), key=lambda kv: -kv[1])),
   "wrk": w,
 }
@@ -455,19 +472,36 @@ has() { [[ " $CONFIGS " == *" $1 "* ]]; }
   echo "wrk: $(wrk -v 2>&1 | head -1)"
   echo "quick: $QUICK, duration: ${DURATION}s, warm-up: ${WARMUP}s, naive: ${NAIVE_DURATION}s at $NAIVE_CONNECTIONS connections, connections: $CONNECTIONS"
   echo "queue-capacity: ${QUEUE_CAPACITY:-default}"
+  echo "record spool: on for runner rows (in $RUN/spool-runner, $(df -T "$WORK" | awk 'NR==2 {print $2}')), off for *-nospool rows"
   echo "runner JVM options (from the image's Dockerfile): ${IMAGE_JAVA_OPTS[*]} ${RUNNER_OPTS[*]}"
   echo "load before: $(cat /proc/loadavg)"
 } >"$RAW/environment.txt"
 top -bn2 -d1 | awk '/^top -/ {n++} n == 2' | head -20 >"$RAW/top-before.txt" || true
 
 start_shards
-start_runner
+start_runner runner "$RUNNER_PORT" "$RUNNER_MANAGEMENT_PORT"
+RUNNER_PID=$STARTED_PID
+if has fib-nospool || has greeter-nospool; then
+  # Both runners stay up for the whole run (the idle one costs next to nothing), so the spool-on and
+  # spool-off rows of each connection count are measured back to back.
+  start_runner runner-nospool "$NOSPOOL_PORT" "$NOSPOOL_MANAGEMENT_PORT" -Drunner.recording.spool.enabled=false
+  NOSPOOL_PID=$STARTED_PID
+  # Its JIT gets what the spool-on runner gets from the ping and greeter rows before its fib rows.
+  for path in /execute/greeter "/execute/fib?number=15"; do
+    wrk -t2 -c64 -d"$((WARMUP * 2))s" "http://127.0.0.1:$NOSPOOL_PORT$path" >/dev/null 2>&1 ||
+      die "wrk warm-up of runner-nospool failed"
+  done
+fi
 log "smoke: $(curl -fsS "http://127.0.0.1:$RUNNER_PORT/execute/fib?number=15" | tr -d '\n') / $(curl -fsS -d Alice "http://127.0.0.1:$RUNNER_PORT/execute/greeter")"
 
 for c in $CONNECTIONS; do
   has ping && run_case ping runner /bench/ping GET "" "$c" "$DURATION" 2 no
   has greeter && run_case greeter runner /execute/greeter POST Alice "$c" "$DURATION" 2 yes
+  has greeter-nospool &&
+    run_case greeter-nospool runner-nospool /execute/greeter POST Alice "$c" "$DURATION" 2 yes
   has fib && run_case fib runner "/execute/fib?number=15" GET "" "$c" "$DURATION" 2 yes
+  has fib-nospool &&
+    run_case fib-nospool runner-nospool "/execute/fib?number=15" GET "" "$c" "$DURATION" 2 yes
 done
 # The naive baseline is bound by compiling (tens of ms of CPU each): more connections only queue,
 # and at 64-256 its latency (10-25 s) outgrows any window. It is measured at fewer connections,
@@ -488,6 +522,7 @@ fi
 echo "load after: $(cat /proc/loadavg)" >>"$RAW/environment.txt"
 top -bn2 -d1 | awk '/^top -/ {n++} n == 2' | head -20 >"$RAW/top-after.txt" || true
 cp "$RAW/runner.log" "$RAW/runner.log.keep" 2>/dev/null || true
+du -sh "$RUN"/spool-* >"$RAW/spool-usage.txt" 2>/dev/null || true
 
 # --- the report -------------------------------------------------------------------------------------
 mkdir -p "$OUT"

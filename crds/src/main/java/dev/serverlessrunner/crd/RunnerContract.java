@@ -60,6 +60,12 @@ public final class RunnerContract {
   public static final String ENV_LIMITS_CEILING_REQUEST_BYTES =
       "RUNNER_LIMITS_CEILING_REQUEST_BYTES";
 
+  /** {@code runner.recording.spool.dir}: directory of the record spool (the pod's emptyDir). */
+  public static final String ENV_SPOOL_DIR = "RUNNER_RECORDING_SPOOL_DIR";
+
+  /** {@code runner.recording.spool.max-bytes}: bound of the record spool. */
+  public static final String ENV_SPOOL_MAX_BYTES = "RUNNER_RECORDING_SPOOL_MAX_BYTES";
+
   /** Every variable above: the runner's config mapping must read each of them. */
   public static final List<String> ENV =
       List.of(
@@ -77,7 +83,9 @@ public final class RunnerContract {
           ENV_LIMITS_CEILING_FUEL,
           ENV_LIMITS_CEILING_TIMEOUT,
           ENV_LIMITS_CEILING_STDOUT_BYTES,
-          ENV_LIMITS_CEILING_REQUEST_BYTES);
+          ENV_LIMITS_CEILING_REQUEST_BYTES,
+          ENV_SPOOL_DIR,
+          ENV_SPOOL_MAX_BYTES);
 
   /** Key of a shard Secret (spec.persistence.shards[].secretRef) holding the connection URI. */
   public static final String SHARD_SECRET_KEY = "url";

@@ -160,6 +160,10 @@ public final class LocalPlatform implements AutoCloseable {
       env.put(
           "RUNNER_KUBERNETES_BLOB_CACHE_DIR",
           ProjectLayout.target().resolve("e2e-pods").resolve(podName).resolve("blobs").toString());
+      // Likewise the record spool's emptyDir, one per pod.
+      env.put(
+          "RUNNER_RECORDING_SPOOL_DIR",
+          ProjectLayout.target().resolve("e2e-pods").resolve(podName).resolve("spool").toString());
       ChildProcess process =
           JvmContainer.start(
               podName, ProjectLayout.runnerJar(), container, env, logs.resolve(podName + ".log"));

@@ -73,6 +73,26 @@ public class RunnerDeploymentDependent
           "prometheus.io/port", String.valueOf(PoolNames.MANAGEMENT_PORT),
           "prometheus.io/path", "/q/metrics");
 
+  /**
+   * The emptyDir volume holding answered records until their rows commit: it survives a container
+   * restart in the same pod (SIGKILL, out of memory), so the restarted runner writes them. It does
+   * not survive losing the pod or the node; sync functions do.
+   */
+  static final String SPOOL_VOLUME = "record-spool";
+
+  /** Where the spool volume is mounted. */
+  static final String SPOOL_PATH = "/var/lib/serverless-runner/spool";
+
+  /** sizeLimit of the spool volume; the kubelet evicts a pod (and its spool) that passes it. */
+  static final String SPOOL_SIZE_LIMIT = "1Gi";
+
+  /**
+   * The runner's spool bound, well under the volume's limit: past it the runner answers 503 instead
+   * of growing the spool, since an eviction would lose every spooled record at once. The overshoot
+   * is at most one group of in-flight records and a segment's header.
+   */
+  static final long SPOOL_MAX_BYTES = 768L << 20;
+
   @Inject OperatorConfig config;
 
   public RunnerDeploymentDependent() {
@@ -134,6 +154,12 @@ public class RunnerDeploymentDependent
         .withSizeLimit(new Quantity(BLOB_CACHE_SIZE_LIMIT))
         .endEmptyDir()
         .endVolume()
+        .addNewVolume()
+        .withName(SPOOL_VOLUME)
+        .withNewEmptyDir()
+        .withSizeLimit(new Quantity(SPOOL_SIZE_LIMIT))
+        .endEmptyDir()
+        .endVolume()
         .addNewContainer()
         .withName(PoolNames.CONTAINER)
         .withImage(RunnerImages.image(pool, config))
@@ -157,6 +183,10 @@ public class RunnerDeploymentDependent
         .addNewVolumeMount()
         .withName(BLOB_CACHE_VOLUME)
         .withMountPath(BLOB_CACHE_PATH)
+        .endVolumeMount()
+        .addNewVolumeMount()
+        .withName(SPOOL_VOLUME)
+        .withMountPath(SPOOL_PATH)
         .endVolumeMount()
         .withReadinessProbe(probe("/q/health/ready", 5, 3))
         .withLivenessProbe(probe("/q/health/live", 10, 6))
@@ -279,6 +309,8 @@ public class RunnerDeploymentDependent
     env.add(
         new EnvVar(
             RunnerContract.ENV_BLOB_CACHE_MAX_BYTES, String.valueOf(BLOB_CACHE_MAX_BYTES), null));
+    env.add(new EnvVar(RunnerContract.ENV_SPOOL_DIR, SPOOL_PATH, null));
+    env.add(new EnvVar(RunnerContract.ENV_SPOOL_MAX_BYTES, String.valueOf(SPOOL_MAX_BYTES), null));
     List<String> insecure =
         config.sources().insecureRegistries().orElse(List.of()).stream()
             .filter(r -> !r.isBlank())

@@ -353,6 +353,28 @@ class RunnerDeploymentDependentTest {
   }
 
   @Test
+  void recordSpoolLivesOnAnEmptyDirWhoseLimitExceedsTheRunnersSpoolBound() {
+    Deployment deployment = desired(TestPools.fixed("ns", "p", 1));
+    Map<String, EnvVar> env = env(deployment);
+
+    Volume volume =
+        deployment.getSpec().getTemplate().getSpec().getVolumes().stream()
+            .filter(v -> v.getName().equals("record-spool"))
+            .findFirst()
+            .orElseThrow();
+    VolumeMount mount =
+        runner(deployment).getVolumeMounts().stream()
+            .filter(m -> m.getName().equals("record-spool"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(env.get("RUNNER_RECORDING_SPOOL_DIR").getValue()).isEqualTo(mount.getMountPath());
+    long spoolBound = Long.parseLong(env.get("RUNNER_RECORDING_SPOOL_MAX_BYTES").getValue());
+    // The runner refuses work well before the kubelet would evict the pod with its spool.
+    assertThat(Quantity.getAmountInBytes(volume.getEmptyDir().getSizeLimit()).longValueExact())
+        .isGreaterThan(spoolBound + (64L << 20));
+  }
+
+  @Test
   void desiredIsPure() {
     RunnerPool pool = TestPools.withShards(TestPools.fixed("ns", "p", 2), "pg-0");
 

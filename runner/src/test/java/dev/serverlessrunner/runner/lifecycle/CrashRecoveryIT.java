@@ -69,14 +69,20 @@ class CrashRecoveryIT {
     }
   }
 
+  /** Where a started runner answers invocations and, on its management port, health and metrics. */
+  private record Endpoints(String base, String management) {}
+
   /** Starts the packaged runner on the spool directory and waits until it is ready. */
-  private String startRunner(String logName) throws Exception {
+  private Endpoints startRunner(String logName) throws Exception {
     int port = freePort();
+    int managementPort = freePort();
     runner =
         new ProcessBuilder(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Dquarkus.http.port=" + port,
                 "-Dquarkus.http.host=127.0.0.1",
+                "-Dquarkus.management.port=" + managementPort,
+                "-Dquarkus.management.host=127.0.0.1",
                 "-Drunner.functions.dir=" + functions,
                 "-Drunner.recording.shards=" + String.join(",", shards.uris()),
                 "-Drunner.recording.spool.dir=" + spool,
@@ -89,18 +95,19 @@ class CrashRecoveryIT {
             .redirectErrorStream(true)
             .redirectOutput(work.resolve(logName).toFile())
             .start();
-    String base = "http://127.0.0.1:" + port;
+    Endpoints endpoints =
+        new Endpoints("http://127.0.0.1:" + port, "http://127.0.0.1:" + managementPort);
     await()
         .atMost(Duration.ofSeconds(120))
         .pollInterval(Duration.ofMillis(200))
         .ignoreExceptions()
-        .until(() -> get(base + "/q/health/ready").statusCode() == 200);
-    return base;
+        .until(() -> get(endpoints.management() + "/q/health/ready").statusCode() == 200);
+    return endpoints;
   }
 
   @Test
   void sigkillUnderLoadLosesNoAnsweredRecord() throws Exception {
-    String base = startRunner("runner-1.log");
+    String base = startRunner("runner-1.log").base();
     ConcurrentLinkedQueue<String> answered = new ConcurrentLinkedQueue<>();
     AtomicBoolean stop = new AtomicBoolean();
     CountDownLatch loaded = new CountDownLatch(2_000);
@@ -137,7 +144,7 @@ class CrashRecoveryIT {
         .as("answered records not yet written when the process died (the case under test)")
         .isLessThan(ids.size());
 
-    String restarted = startRunner("runner-2.log");
+    String restarted = startRunner("runner-2.log").management();
     LOG.info(
         () ->
             "SIGKILL under load: "
