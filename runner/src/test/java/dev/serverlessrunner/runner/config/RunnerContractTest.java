@@ -14,6 +14,8 @@ import static dev.serverlessrunner.crd.RunnerContract.ENV_RECORDING_FLUSH_INTERV
 import static dev.serverlessrunner.crd.RunnerContract.ENV_RECORDING_MAX_ROWS;
 import static dev.serverlessrunner.crd.RunnerContract.ENV_RECORDING_QUEUE_CAPACITY;
 import static dev.serverlessrunner.crd.RunnerContract.ENV_SHARDS;
+import static dev.serverlessrunner.crd.RunnerContract.ENV_SPOOL_DIR;
+import static dev.serverlessrunner.crd.RunnerContract.ENV_SPOOL_MAX_BYTES;
 import static dev.serverlessrunner.crd.RunnerContract.ENV_THREADS;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -23,6 +25,7 @@ import dev.serverlessrunner.engine.Limits;
 import dev.serverlessrunner.engine.load.ModulePolicy;
 import dev.serverlessrunner.engine.pool.PoolOptions;
 import dev.serverlessrunner.runner.recording.RecorderConfig;
+import dev.serverlessrunner.runner.recording.spool.SpoolConfig;
 import io.quarkus.runtime.configuration.DurationConverter;
 import io.smallrye.config.EnvConfigSource;
 import io.smallrye.config.SmallRyeConfig;
@@ -58,7 +61,9 @@ class RunnerContractTest {
           // What the operator writes: Duration.toString().
           Map.entry(ENV_LIMITS_CEILING_TIMEOUT, "PT1M30S"),
           Map.entry(ENV_LIMITS_CEILING_STDOUT_BYTES, "8388608"),
-          Map.entry(ENV_LIMITS_CEILING_REQUEST_BYTES, "2097152"));
+          Map.entry(ENV_LIMITS_CEILING_REQUEST_BYTES, "2097152"),
+          Map.entry(ENV_SPOOL_DIR, "/var/lib/serverless-runner/spool"),
+          Map.entry(ENV_SPOOL_MAX_BYTES, "805306368"));
 
   @Test
   void everyVariableOfTheContractIsCoveredHere() {
@@ -82,6 +87,9 @@ class RunnerContractTest {
     assertThat(config.recording().maxRows()).isEqualTo(250);
     assertThat(config.recording().flushInterval()).isEqualTo(Duration.ofMillis(20));
     assertThat(config.recording().queueCapacity()).isEqualTo(5000);
+    assertThat(config.recording().spool().dir())
+        .isEqualTo(Path.of("/var/lib/serverless-runner/spool"));
+    assertThat(config.recording().spool().maxBytes()).isEqualTo(805_306_368L);
     RunnerConfig.Ceiling ceiling = config.limits().ceiling();
     assertThat(ceiling.memoryBytes()).isEqualTo(512L << 20);
     assertThat(ceiling.fuel()).isEqualTo(20_000_000_000L);
@@ -134,6 +142,9 @@ class RunnerContractTest {
     assertThat(config.recording().flushInterval()).isEqualTo(recorder.flushInterval());
     assertThat(config.recording().maxInFlight()).isEqualTo(recorder.maxInFlight());
     assertThat(config.recording().queueCapacity()).isEqualTo(recorder.queueCapacity());
+    assertThat(config.recording().spool().segmentBytes())
+        .isEqualTo(SpoolConfig.DEFAULT_SEGMENT_BYTES);
+    assertThat(config.recording().spool().maxBytes()).isEqualTo(SpoolConfig.DEFAULT_MAX_BYTES);
   }
 
   /** RunnerConfig as the runner builds it at startup, with {@code env} as its environment. */
