@@ -24,6 +24,8 @@ import java.util.Objects;
  * @param peakMemoryPages the guest's memory size in pages at the end (Wasm memory never shrinks)
  * @param message a human-readable explanation for anything but OK; empty for OK
  * @param moduleDigest {@code sha256:<hex>} of the original module bytes, or empty if unknown
+ * @param sleptNanos wall-clock time the guest spent asleep in WASI {@code poll_oneoff}, part of
+ *     {@code durationNanos}: a sleeping guest holds a worker while using no fuel
  */
 public record ExecutionResult(
     Outcome outcome,
@@ -36,9 +38,38 @@ public record ExecutionResult(
     long fuelConsumed,
     int peakMemoryPages,
     String message,
-    String moduleDigest) {
+    String moduleDigest,
+    long sleptNanos) {
 
   private static final byte[] NONE = new byte[0];
+
+  /** A result of a guest that never slept. */
+  public ExecutionResult(
+      Outcome outcome,
+      int exitCode,
+      byte[] stdout,
+      boolean stdoutTruncated,
+      byte[] stderr,
+      boolean stderrTruncated,
+      long durationNanos,
+      long fuelConsumed,
+      int peakMemoryPages,
+      String message,
+      String moduleDigest) {
+    this(
+        outcome,
+        exitCode,
+        stdout,
+        stdoutTruncated,
+        stderr,
+        stderrTruncated,
+        durationNanos,
+        fuelConsumed,
+        peakMemoryPages,
+        message,
+        moduleDigest,
+        0);
+  }
 
   public ExecutionResult {
     Objects.requireNonNull(outcome, "outcome");
@@ -66,6 +97,10 @@ public record ExecutionResult(
 
   public long durationMicros() {
     return durationNanos / 1000;
+  }
+
+  public long sleptMicros() {
+    return sleptNanos / 1000;
   }
 
   @Override

@@ -46,6 +46,7 @@ class GuestsTest {
             "huge-initial-memory",
             "fd-read-huge-iovec",
             "wat-loop",
+            "sleep",
             "no-start",
             "not-wasm")
         .isSorted()

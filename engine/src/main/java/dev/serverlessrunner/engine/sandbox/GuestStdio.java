@@ -39,6 +39,11 @@ final class GuestStdio {
     this.stderr = stderr;
   }
 
+  /** Bytes of the request body the guest has not read yet. */
+  int stdinRemaining() {
+    return stdin.length - stdinPosition;
+  }
+
   /** The three host functions, to be used instead of WASI's own. */
   List<HostFunction> hostFunctions() {
     var signatures = WasiImports.signatures();

@@ -19,6 +19,7 @@ import dev.serverlessrunner.engine.load.PolicyValidator;
 import java.io.InputStream;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +34,8 @@ import java.util.Set;
  */
 public final class Sandbox {
 
-  private static final Set<String> REPLACED = Set.of("fd_read", "fd_pread", "fd_write");
+  private static final Set<String> REPLACED =
+      Set.of("fd_read", "fd_pread", "fd_write", "poll_oneoff");
   private static final String STACK_EXHAUSTED = "call stack exhausted";
   private static final InputStream NO_INPUT = InputStream.nullInputStream();
 
@@ -53,9 +55,12 @@ public final class Sandbox {
     BoundedOutput stderr = new BoundedOutput(limits.maxStderrBytes());
     long started = System.nanoTime();
     Run run = new Run(module, limits);
+    GuestStdio stdio = new GuestStdio(invocation.stdin(), stdout, stderr);
+    GuestPoll poll =
+        new GuestPoll(
+            started + limits.timeout().toNanos(), limits.timeout(), stdio::stdinRemaining);
     try (WasiPreview1 wasi = wasi(invocation, stdout, stderr, random)) {
-      run.execute(
-          imports(module.wasiImports(), wasi, new GuestStdio(invocation.stdin(), stdout, stderr)));
+      run.execute(imports(module.wasiImports(), wasi, stdio, poll));
     }
     long duration = System.nanoTime() - started;
     Ending ending = run.ending(deadline);
@@ -71,7 +76,8 @@ public final class Sandbox {
             run.fuelConsumed(),
             run.pages(),
             ending.message(),
-            module.digest());
+            module.digest(),
+            poll.sleptNanos());
     run.recycleMemory();
     return result;
   }
@@ -97,10 +103,23 @@ public final class Sandbox {
   }
 
   /**
+   * As below, with sleeps bounded by nothing but the caller: for tools that run without a deadline.
+   */
+  static ImportValues imports(Set<String> wanted, WasiPreview1 wasi, GuestStdio stdio) {
+    Duration unbounded = Duration.ofNanos(Long.MAX_VALUE / 2);
+    return imports(
+        wanted,
+        wasi,
+        stdio,
+        new GuestPoll(System.nanoTime() + unbounded.toNanos(), unbounded, stdio::stdinRemaining));
+  }
+
+  /**
    * Only the functions the module imports: Chicory matches imports against every function given,
    * and a C guest uses a handful of WASI's 46.
    */
-  static ImportValues imports(Set<String> wanted, WasiPreview1 wasi, GuestStdio stdio) {
+  static ImportValues imports(
+      Set<String> wanted, WasiPreview1 wasi, GuestStdio stdio, GuestPoll poll) {
     List<ImportFunction> kept = new ArrayList<>(wanted.size());
     for (HostFunction function : wasi.toHostFunctions()) {
       if (wanted.contains(function.name()) && !REPLACED.contains(function.name())) {
@@ -111,6 +130,9 @@ public final class Sandbox {
       if (wanted.contains(function.name())) {
         kept.add(function);
       }
+    }
+    if (wanted.contains("poll_oneoff")) {
+      kept.add(poll.hostFunction());
     }
     return ImportValues.builder().withFunctions(kept).build();
   }
@@ -203,6 +225,9 @@ public final class Sandbox {
             : new Ending(Outcome.EXIT, exitCode, "Wasm exited with code " + exitCode);
       }
       String detail = describe(failure);
+      if (failure instanceof GuestPoll.SleepPastDeadlineException) {
+        return new Ending(Outcome.TIMEOUT, -1, detail);
+      }
       if (deadline.expired()) {
         return new Ending(
             Outcome.TIMEOUT, -1, "wall-clock timeout of " + limits.timeout() + " reached");

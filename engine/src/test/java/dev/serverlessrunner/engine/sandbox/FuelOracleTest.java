@@ -77,6 +77,7 @@ class FuelOracleTest {
       // large for a JVM method: interpreted even in the compiled module)
       case "bytecode-vm" -> query("n=5");
       case "bytecode-vm-huge" -> query("n=2");
+      case "sleep" -> query("ms=1&n=3");
       default -> ENDLESS.contains(guest) ? withBudget(query(""), SMALL_BUDGET) : query("");
     };
   }

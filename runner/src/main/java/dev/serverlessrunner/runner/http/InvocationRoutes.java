@@ -173,6 +173,7 @@ public class InvocationRoutes {
         .put("stdout_bytes", r.stdoutBytes())
         .put("duration_us", r.durationUs())
         .put("fuel_consumed", r.fuelConsumed())
+        .put("sleep_us", r.sleepUs())
         .put("error", r.error())
         .put("created_at", r.createdAt().toString());
   }

@@ -19,6 +19,8 @@ import java.util.UUID;
  * @param fuelConsumed instructions metered
  * @param error a message for a failed execution, or null
  * @param createdAt when the execution started; kept to microseconds, as PostgreSQL stores it
+ * @param sleepUs microseconds of {@code durationUs} the guest spent asleep (WASI poll_oneoff),
+ *     holding a worker without using fuel
  */
 public record ExecutionRecord(
     UUID id,
@@ -31,7 +33,36 @@ public record ExecutionRecord(
     long durationUs,
     long fuelConsumed,
     String error,
-    Instant createdAt) {
+    Instant createdAt,
+    long sleepUs) {
+
+  /** A record of an execution that did not sleep. */
+  public ExecutionRecord(
+      UUID id,
+      String function,
+      String moduleDigest,
+      Integer exitCode,
+      Outcome outcome,
+      String stdoutSnippet,
+      long stdoutBytes,
+      long durationUs,
+      long fuelConsumed,
+      String error,
+      Instant createdAt) {
+    this(
+        id,
+        function,
+        moduleDigest,
+        exitCode,
+        outcome,
+        stdoutSnippet,
+        stdoutBytes,
+        durationUs,
+        fuelConsumed,
+        error,
+        createdAt,
+        0);
+  }
 
   public ExecutionRecord {
     Objects.requireNonNull(id, "id");
@@ -46,6 +77,26 @@ public record ExecutionRecord(
     stdoutSnippet = Utf8Snippet.withoutNul(stdoutSnippet);
     error = Utf8Snippet.withoutNul(error);
     createdAt = createdAt.truncatedTo(ChronoUnit.MICROS);
+    if (sleepUs < 0) {
+      throw new IllegalArgumentException("sleepUs must not be negative: " + sleepUs);
+    }
+  }
+
+  /** This record with {@code sleepUs} microseconds asleep. */
+  public ExecutionRecord withSleepUs(long value) {
+    return new ExecutionRecord(
+        id,
+        function,
+        moduleDigest,
+        exitCode,
+        outcome,
+        stdoutSnippet,
+        stdoutBytes,
+        durationUs,
+        fuelConsumed,
+        error,
+        createdAt,
+        value);
   }
 
   /**

@@ -43,7 +43,14 @@ final class ShardSchema {
                     created_at     timestamptz NOT NULL
                   )""",
                   "CREATE INDEX IF NOT EXISTS executions_function_created_at"
-                      + " ON executions (function, created_at)")));
+                      + " ON executions (function, created_at)")),
+          new Migration(
+              2,
+              "executions.sleep_us: time a guest slept in poll_oneoff",
+              // A constant default: PostgreSQL 11+ adds it without rewriting the table.
+              List.of(
+                  "ALTER TABLE executions ADD COLUMN IF NOT EXISTS sleep_us bigint NOT NULL"
+                      + " DEFAULT 0")));
 
   private ShardSchema() {}
 

@@ -129,18 +129,19 @@ public final class InvocationService {
       RecordSlot slot, ServedFunction function, ExecutionResult result) {
     boolean exited = result.outcome() == Outcome.OK || result.outcome() == Outcome.EXIT;
     return ExecutionRecord.of(
-        slot.id(),
-        function.name(),
-        function.module().digest(),
-        exited ? result.exitCode() : null,
-        RecordedOutcomes.of(result.outcome()),
-        result.stdout(),
-        result.stdout().length,
-        result.stdout().length,
-        result.durationMicros(),
-        result.fuelConsumed(),
-        result.outcome().isSuccess() ? null : result.message(),
-        Instant.now());
+            slot.id(),
+            function.name(),
+            function.module().digest(),
+            exited ? result.exitCode() : null,
+            RecordedOutcomes.of(result.outcome()),
+            result.stdout(),
+            result.stdout().length,
+            result.stdout().length,
+            result.durationMicros(),
+            result.fuelConsumed(),
+            result.outcome().isSuccess() ? null : result.message(),
+            Instant.now())
+        .withSleepUs(result.sleptMicros());
   }
 
   /** Stops admitting and waits for running invocations; returns how many were still running. */

@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThan;
+import static org.hamcrest.Matchers.greaterThanOrEqualTo;
+import static org.hamcrest.Matchers.lessThan;
 import static org.hamcrest.Matchers.nullValue;
 
 import dev.serverlessrunner.runner.recording.ShardRouter;
@@ -99,6 +101,57 @@ class HttpContractTest {
         .body("error", equalTo("Execution timed out"))
         .body("reason", equalTo("wall-clock timeout"))
         .body("timeout_ms", equalTo(300));
+  }
+
+  @Test
+  void sleepIsAnsweredAndItsTimeAsleepRecorded() {
+    String id =
+        given()
+            .get("/execute/sleep?ms=50")
+            .then()
+            .statusCode(200)
+            .body(equalTo("slept 50 ms\n"))
+            .extract()
+            .header("X-Execution-Id");
+
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                given()
+                    .get("/executions/" + id)
+                    .then()
+                    .statusCode(200)
+                    .body("sleep_us", greaterThanOrEqualTo(50_000))
+                    .body("duration_us", greaterThanOrEqualTo(50_000)));
+  }
+
+  @Test
+  void sleepPastTheTimeoutIs504AtOnceAndRecorded() {
+    String id =
+        given()
+            .get("/execute/sleepy?ms=3600000")
+            .then()
+            .statusCode(504)
+            .body("error", equalTo("Execution timed out"))
+            .body("reason", equalTo("wall-clock timeout"))
+            .extract()
+            .header("X-Execution-Id");
+
+    // The one-hour sleep is refused when asked for, not waited out until the 1 s timeout: the
+    // worker was held for less than the timeout.
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                given()
+                    .get("/executions/" + id)
+                    .then()
+                    .statusCode(200)
+                    .body("outcome", equalTo("timeout"))
+                    .body("sleep_us", equalTo(0))
+                    .body("duration_us", lessThan(1_000_000))
+                    .body("error", containsString("would pass the wall-clock timeout")));
   }
 
   @Test

@@ -48,12 +48,14 @@ public class RunnerTestResources implements QuarkusTestResourceLifecycleManager 
             "recurse-forever",
             "alloc-trap",
             "host-env",
-            "stdout-flood"
+            "stdout-flood",
+            "sleep"
           }) {
         Files.write(functionsDir.resolve(guest + ".wasm"), Guests.bytes(guest));
       }
       Files.writeString(functionsDir.resolve("fib-cgi.yaml"), "abi: cgi\n");
       sameModule("loop-forever", "slow", "limits:\n  fuel: 10000000000\n  timeout: 300ms\n");
+      sameModule("sleep", "sleepy", "limits:\n  timeout: 1s\n");
       sameModule("echo", "echo-small", "limits:\n  maxRequestBytes: 1Ki\n");
       sameModule("fib", "fib-sync", "durability: sync\n");
       sameModule(
