@@ -66,6 +66,24 @@ public final class RunnerContract {
   /** {@code runner.recording.spool.max-bytes}: bound of the record spool. */
   public static final String ENV_SPOOL_MAX_BYTES = "RUNNER_RECORDING_SPOOL_MAX_BYTES";
 
+  /** {@code runner.auth.mode}: spec.auth.mode ({@code none}, {@code api-key}, {@code jwt}). */
+  public static final String ENV_AUTH_MODE = "RUNNER_AUTH_MODE";
+
+  /** {@code runner.auth.api-keys-dir}: where spec.auth.apiKeysSecretRef is mounted. */
+  public static final String ENV_AUTH_API_KEYS_DIR = "RUNNER_AUTH_API_KEYS_DIR";
+
+  /** {@code runner.auth.jwt.issuer}: spec.auth.jwt.issuer. */
+  public static final String ENV_AUTH_JWT_ISSUER = "RUNNER_AUTH_JWT_ISSUER";
+
+  /** {@code runner.auth.jwt.jwks-url}: spec.auth.jwt.jwksUrl. */
+  public static final String ENV_AUTH_JWT_JWKS_URL = "RUNNER_AUTH_JWT_JWKS_URL";
+
+  /** {@code runner.auth.jwt.audience}: spec.auth.jwt.audience, comma-separated. */
+  public static final String ENV_AUTH_JWT_AUDIENCE = "RUNNER_AUTH_JWT_AUDIENCE";
+
+  /** {@code runner.auth.jwt.roles-claim}: spec.auth.jwt.rolesClaim. */
+  public static final String ENV_AUTH_JWT_ROLES_CLAIM = "RUNNER_AUTH_JWT_ROLES_CLAIM";
+
   /** Every variable above: the runner's config mapping must read each of them. */
   public static final List<String> ENV =
       List.of(
@@ -85,7 +103,13 @@ public final class RunnerContract {
           ENV_LIMITS_CEILING_STDOUT_BYTES,
           ENV_LIMITS_CEILING_REQUEST_BYTES,
           ENV_SPOOL_DIR,
-          ENV_SPOOL_MAX_BYTES);
+          ENV_SPOOL_MAX_BYTES,
+          ENV_AUTH_MODE,
+          ENV_AUTH_API_KEYS_DIR,
+          ENV_AUTH_JWT_ISSUER,
+          ENV_AUTH_JWT_JWKS_URL,
+          ENV_AUTH_JWT_AUDIENCE,
+          ENV_AUTH_JWT_ROLES_CLAIM);
 
   /** Key of a shard Secret (spec.persistence.shards[].secretRef) holding the connection URI. */
   public static final String SHARD_SECRET_KEY = "url";

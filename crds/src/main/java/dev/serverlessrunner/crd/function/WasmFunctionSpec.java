@@ -44,6 +44,11 @@ public class WasmFunctionSpec {
           + " (the response waits until the record is durable).")
   private Durability durability;
 
+  @JsonPropertyDescription(
+      "Who may invoke the function and read its records, within the pool's authentication: public,"
+          + " or the scopes and roles a caller must hold. When omitted, any authenticated caller.")
+  private FunctionAuth auth;
+
   public FunctionSource getSource() {
     return source;
   }
@@ -98,5 +103,13 @@ public class WasmFunctionSpec {
 
   public void setDurability(Durability durability) {
     this.durability = durability;
+  }
+
+  public FunctionAuth getAuth() {
+    return auth;
+  }
+
+  public void setAuth(FunctionAuth auth) {
+    this.auth = auth;
   }
 }

@@ -41,6 +41,11 @@ public class RunnerPoolSpec {
           + " PostgreSQL (records are lost with the pod).")
   private Persistence persistence;
 
+  @JsonPropertyDescription(
+      "How callers are authenticated: none (the development default, reported as such), api-key or"
+          + " jwt. Functions add their own requirements in their spec.auth.")
+  private PoolAuth auth;
+
   @Default("{}")
   @JsonPropertyDescription(
       "Limits the pool's functions may ask for (spec.functionLimits.max); sizes the runner pods'"
@@ -93,5 +98,13 @@ public class RunnerPoolSpec {
 
   public void setPersistence(Persistence persistence) {
     this.persistence = persistence;
+  }
+
+  public PoolAuth getAuth() {
+    return auth;
+  }
+
+  public void setAuth(PoolAuth auth) {
+    this.auth = auth;
   }
 }

@@ -30,7 +30,12 @@ class DevOverlayTest {
   private static final int RESERVED_CONNECTIONS = 3;
 
   static Stream<Secret> shardSecrets() {
-    return DevOverlay.secrets().stream();
+    // The shard Secrets: those the pool's spec.persistence names (not its API key hashes).
+    List<String> shards =
+        pool().getSpec().getPersistence().getShards().stream()
+            .map(s -> s.getSecretRef().getName())
+            .toList();
+    return DevOverlay.secrets().stream().filter(s -> shards.contains(s.getMetadata().getName()));
   }
 
   private static RunnerPool pool() {

@@ -69,6 +69,9 @@ import org.testcontainers.junit.jupiter.Testcontainers;
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
 class K3sEndToEndIT {
 
+  /** The development key whose hash deploy/overlays/dev/workloads/api-keys.yaml holds. */
+  private static final String DEV_API_KEY = "sr_dev_4f1c9a7e2b6d8035";
+
   private static final String NAMESPACE = "serverlessrunner-dev";
   private static final String POOL = "default";
   private static final Duration RECONCILE = Duration.ofMinutes(5);
@@ -405,7 +408,8 @@ class K3sEndToEndIT {
       clients.add(
           new RunnerClient(
               pod.getMetadata().getName(),
-              URI.create("http://127.0.0.1:" + forward.getLocalPort())));
+              URI.create("http://127.0.0.1:" + forward.getLocalPort()),
+              DEV_API_KEY));
     }
     assertThat(clients).as("ready runner pods").hasSizeGreaterThanOrEqualTo(2);
     return clients;

@@ -22,11 +22,18 @@ public final class RunnerClient {
 
   private final String name;
   private final URI base;
+  private final String bearer;
 
-  /** A client of the runner listening on {@code base}. */
+  /** A client of the runner listening on {@code base}, without credentials. */
   public RunnerClient(String name, URI base) {
+    this(name, base, null);
+  }
+
+  /** A client sending {@code Authorization: Bearer <bearer>} (an API key or a JWT). */
+  public RunnerClient(String name, URI base, String bearer) {
     this.name = name;
     this.base = base;
+    this.bearer = bearer;
   }
 
   /** The runner's name, for messages. */
@@ -53,6 +60,9 @@ public final class RunnerClient {
   }
 
   private Reply send(HttpRequest.Builder request) {
+    if (bearer != null) {
+      request.header("Authorization", "Bearer " + bearer);
+    }
     try {
       HttpResponse<String> response =
           HTTP.send(

@@ -63,7 +63,13 @@ class RunnerContractTest {
           Map.entry(ENV_LIMITS_CEILING_STDOUT_BYTES, "8388608"),
           Map.entry(ENV_LIMITS_CEILING_REQUEST_BYTES, "2097152"),
           Map.entry(ENV_SPOOL_DIR, "/var/lib/serverless-runner/spool"),
-          Map.entry(ENV_SPOOL_MAX_BYTES, "805306368"));
+          Map.entry(ENV_SPOOL_MAX_BYTES, "805306368"),
+          Map.entry(RunnerContract.ENV_AUTH_MODE, "jwt"),
+          Map.entry(RunnerContract.ENV_AUTH_API_KEYS_DIR, "/etc/serverless-runner/api-keys"),
+          Map.entry(RunnerContract.ENV_AUTH_JWT_ISSUER, "https://id.example.com"),
+          Map.entry(RunnerContract.ENV_AUTH_JWT_JWKS_URL, "https://id.example.com/jwks"),
+          Map.entry(RunnerContract.ENV_AUTH_JWT_AUDIENCE, "runner,api"),
+          Map.entry(RunnerContract.ENV_AUTH_JWT_ROLES_CLAIM, "realm_access/roles"));
 
   @Test
   void everyVariableOfTheContractIsCoveredHere() {
@@ -96,6 +102,22 @@ class RunnerContractTest {
     assertThat(ceiling.timeout()).isEqualTo(Duration.ofSeconds(90));
     assertThat(ceiling.stdoutBytes()).isEqualTo(8L << 20);
     assertThat(ceiling.requestBytes()).isEqualTo(2L << 20);
+  }
+
+  @Test
+  void authVariablesReachTheRunnersConfig() {
+    RunnerConfig.Auth auth = config(POD_ENV).auth();
+
+    assertThat(auth.mode()).isEqualTo(dev.serverlessrunner.runner.security.AuthMode.JWT);
+    assertThat(auth.apiKeysDir()).contains(Path.of("/etc/serverless-runner/api-keys"));
+    assertThat(auth.jwt().issuer()).contains("https://id.example.com");
+    assertThat(auth.jwt().jwksUrl()).contains("https://id.example.com/jwks");
+    assertThat(auth.jwt().audience()).contains(List.of("runner", "api"));
+    assertThat(auth.jwt().rolesClaim()).isEqualTo("realm_access/roles");
+    assertThat(config(Map.of(RunnerContract.ENV_AUTH_MODE, "api-key")).auth().mode())
+        .isEqualTo(dev.serverlessrunner.runner.security.AuthMode.API_KEY);
+    assertThat(config(Map.of()).auth().mode())
+        .isEqualTo(dev.serverlessrunner.runner.security.AuthMode.NONE);
   }
 
   @Test

@@ -5,6 +5,7 @@ import dev.serverlessrunner.crd.function.FunctionLimits;
 import dev.serverlessrunner.crd.function.WasmFunctionSpec;
 import dev.serverlessrunner.runner.source.Abi;
 import dev.serverlessrunner.runner.source.Durability;
+import dev.serverlessrunner.runner.source.FunctionAuth;
 import dev.serverlessrunner.runner.source.FunctionConfig;
 import dev.serverlessrunner.runner.source.Quantities;
 import java.util.LinkedHashMap;
@@ -27,7 +28,14 @@ final class FunctionConfigs {
         env(spec.getEnv()),
         spec.getArgs(),
         spec.getAbi() == null ? null : Abi.valueOf(spec.getAbi().name()),
-        spec.getDurability() == null ? null : Durability.valueOf(spec.getDurability().name()));
+        spec.getDurability() == null ? null : Durability.valueOf(spec.getDurability().name()),
+        auth(spec.getAuth()));
+  }
+
+  private static FunctionAuth auth(dev.serverlessrunner.crd.function.FunctionAuth auth) {
+    return auth == null
+        ? FunctionAuth.DEFAULT
+        : FunctionAuth.of(auth.getPublic(), auth.getRequiredScopes(), auth.getRequiredRoles());
   }
 
   private static FunctionConfig.LimitOverrides limits(FunctionLimits limits) {
