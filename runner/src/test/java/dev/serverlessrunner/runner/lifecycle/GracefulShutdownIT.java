@@ -47,7 +47,7 @@ class GracefulShutdownIT {
     Files.write(functions.resolve("greeter.wasm"), Guests.bytes("greeter"));
     Files.write(functions.resolve("slow.wasm"), Guests.bytes("loop-forever"));
     Files.writeString(
-        functions.resolve("slow.yaml"), "limits:\n  fuel: 100000000000000\n  timeout: 2s\n");
+        functions.resolve("slow.yaml"), "limits:\n  fuel: 10000000000\n  timeout: 2s\n");
     int port = LoopbackPorts.free();
     int managementPort = LoopbackPorts.free();
     log = functions.resolve("runner.log");
