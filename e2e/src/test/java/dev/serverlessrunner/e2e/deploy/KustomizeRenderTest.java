@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.serverlessrunner.crd.function.WasmFunction;
 import dev.serverlessrunner.guests.Guests;
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import java.nio.file.Path;
 import java.util.Base64;
@@ -109,6 +110,30 @@ class KustomizeRenderTest {
                         m.name().startsWith("serverlessrunner-operator")
                             ? "serverlessrunner-system"
                             : DevOverlay.NAMESPACE));
+  }
+
+  @Test
+  void namespacedOverlayGrantsTheOperatorsRightsOnlyInTheNamespacesItWatches() {
+    List<Manifest> rendered = render(ProjectFiles.resolve("deploy/overlays/namespaced"));
+    Deployment operator =
+        rendered.stream()
+            .filter(m -> m.is("Deployment"))
+            .findFirst()
+            .orElseThrow()
+            .as(Deployment.class);
+    List<String> watched =
+        operator.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
+            .filter(e -> e.getName().equals("QUARKUS_OPERATOR_SDK_NAMESPACES"))
+            .flatMap(e -> Stream.of(e.getValue().split(",")))
+            .map(String::trim)
+            .toList();
+
+    assertThat(watched).isNotEmpty();
+    assertThat(rendered).noneMatch(m -> m.is("ClusterRoleBinding"));
+    assertThat(rendered.stream().filter(m -> m.is("RoleBinding")).map(Manifest::namespace))
+        .containsExactlyInAnyOrderElementsOf(watched);
+    assertThat(rendered.stream().filter(m -> m.is("Namespace")).map(Manifest::name))
+        .containsAll(watched);
   }
 
   @Test

@@ -132,6 +132,9 @@ public class WasmFunctionReconciler implements Reconciler<WasmFunction> {
     IndexerResourceCache<WasmFunction> functions = context.getPrimaryCache();
     var configMaps =
         InformerEventSourceConfiguration.from(ConfigMap.class, WasmFunction.class)
+            // Only where the controller watches (quarkus.operator-sdk.namespaces), so a namespaced
+            // install needs no cluster-wide right.
+            .withNamespacesInheritedFromController()
             .withSecondaryToPrimaryMapper(
                 (ConfigMap cm) ->
                     referencing(
@@ -146,6 +149,9 @@ public class WasmFunctionReconciler implements Reconciler<WasmFunction> {
             .build();
     var pools =
         InformerEventSourceConfiguration.from(RunnerPool.class, WasmFunction.class)
+            // Only where the controller watches (quarkus.operator-sdk.namespaces), so a namespaced
+            // install needs no cluster-wide right.
+            .withNamespacesInheritedFromController()
             .withSecondaryToPrimaryMapper(
                 (RunnerPool pool) ->
                     referencing(

@@ -87,6 +87,9 @@ public class RunnerPoolReconciler implements Reconciler<RunnerPool> {
     IndexerResourceCache<RunnerPool> pools = context.getPrimaryCache();
     var functions =
         InformerEventSourceConfiguration.from(WasmFunction.class, RunnerPool.class)
+            // Only where the controller watches (quarkus.operator-sdk.namespaces), so a namespaced
+            // install needs no cluster-wide right.
+            .withNamespacesInheritedFromController()
             .withSecondaryToPrimaryMapper(
                 (WasmFunction fn) ->
                     pools
