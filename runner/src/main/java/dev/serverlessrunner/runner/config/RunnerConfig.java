@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 
 /**
  * Every setting of the runner, under the prefix {@code runner}. Each can be set in
@@ -30,6 +31,38 @@ public interface RunnerConfig {
 
   /** Where execution records go. */
   Recording recording();
+
+  /** The invocation port's defences against slow, stalled and oversized clients. */
+  Http http();
+
+  /**
+   * Request reading on the invocation port. Quarkus' own {@code quarkus.http.idle-timeout}, {@code
+   * quarkus.http.limits.max-connections}, {@code max-initial-line-length} and {@code
+   * max-header-size} complete it (application.properties, runner/README.md).
+   */
+  interface Http {
+    /**
+     * Longest time from a connection's first byte of a request (or from the connection opening) to
+     * the end of that request's headers; beyond it the client gets 408 and the connection closes.
+     */
+    @WithDefault("10s")
+    Duration headerTimeout();
+
+    /**
+     * Longest time to receive a whole request body once the request was admitted; beyond it the
+     * client gets 408 and the connection closes, and its admission (execution slot, record slot,
+     * body bytes) is released.
+     */
+    @WithDefault("30s")
+    Duration bodyTimeout();
+
+    /**
+     * Request-body bytes this runner holds at once, over every connection (declared lengths are
+     * reserved before reading); a request that does not fit gets 503 with Retry-After before its
+     * body is read. Default: an eighth of the maximum heap.
+     */
+    OptionalLong bodyBudgetBytes();
+  }
 
   /** Endpoints that exist only for benchmarks (bench/README.md); off in production. */
   Benchmark benchmark();

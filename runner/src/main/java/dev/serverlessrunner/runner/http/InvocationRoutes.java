@@ -1,14 +1,17 @@
 package dev.serverlessrunner.runner.http;
 
+import dev.serverlessrunner.runner.config.RunnerConfig;
 import dev.serverlessrunner.runner.recording.ExecutionRecord;
 import dev.serverlessrunner.runner.recording.ExecutionRecorder;
 import dev.serverlessrunner.runner.security.InvocationSecurity;
+import dev.serverlessrunner.runner.service.Admission;
 import dev.serverlessrunner.runner.service.FunctionRegistry;
 import dev.serverlessrunner.runner.service.InvocationReply;
 import dev.serverlessrunner.runner.service.InvocationRequest;
 import dev.serverlessrunner.runner.service.InvocationService;
 import dev.serverlessrunner.runner.service.ServedFunction;
 import dev.serverlessrunner.runner.source.FunctionNames;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
@@ -32,16 +35,31 @@ public class InvocationRoutes {
   private final ExecutionRecorder recorder;
   private final InvocationSecurity security;
   private final ExecutionResponses responses = new ExecutionResponses();
+  private final BodyBudget budget;
+  private final HttpRefusals refusals;
+  private final Vertx vertx;
+  private final long bodyTimeoutMillis;
+
+  /** Bodies are read into one array: a limit beyond it could not be held anyway. */
+  private static final long LARGEST_BODY = Integer.MAX_VALUE - 8;
 
   public InvocationRoutes(
       FunctionRegistry functions,
       InvocationService invocations,
       ExecutionRecorder recorder,
-      InvocationSecurity security) {
+      InvocationSecurity security,
+      BodyBudget budget,
+      HttpRefusals refusals,
+      Vertx vertx,
+      RunnerConfig config) {
     this.functions = functions;
     this.invocations = invocations;
     this.recorder = recorder;
     this.security = security;
+    this.budget = budget;
+    this.refusals = refusals;
+    this.vertx = vertx;
+    this.bodyTimeoutMillis = config.http().bodyTimeout().toMillis();
   }
 
   void register(@Observes Router router) {
@@ -76,27 +94,98 @@ public class InvocationRoutes {
       return;
     }
     ServedFunction function = found.get();
-    LimitedBody.read(
-        request,
-        function.maxRequestBytes(),
-        body ->
-            invocations
-                .invoke(
-                    function,
-                    new InvocationRequest(
-                        request.method().name(),
-                        request.query(),
-                        request.getHeader("Content-Type"),
-                        body))
-                .thenAccept(reply -> respond(response, reply)),
-        () -> {
+    long limit = Math.min(function.maxRequestBytes(), LARGEST_BODY);
+    long declared = declaredLength(request);
+    if (declared > limit) {
+      refusals.bodyTooLarge();
+      tooLarge(response, limit);
+      return;
+    }
+    // Admitted before a byte of the body is read: a runner that cannot run or record this request
+    // says so at once instead of buffering a body it will throw away.
+    switch (invocations.admit(function)) {
+      case Admission.Refused refused -> {
+        if (declared != 0) {
           response.putHeader("Connection", "close");
-          ErrorReplies.send(
-              response,
-              413,
-              "Request body too large",
-              new JsonObject().put("limit_bytes", function.maxRequestBytes()));
-        });
+        }
+        respond(response, refused.reply());
+      }
+      case Admission.Granted granted ->
+          LimitedBody.read(
+              request,
+              declared,
+              limit,
+              budget,
+              vertx,
+              bodyTimeoutMillis,
+              result -> bodyRead(request, function, granted, result));
+    }
+  }
+
+  private void bodyRead(
+      HttpServerRequest request,
+      ServedFunction function,
+      Admission.Granted granted,
+      LimitedBody.Result result) {
+    HttpServerResponse response = request.response();
+    switch (result) {
+      case LimitedBody.Complete body ->
+          granted
+              .run(
+                  new InvocationRequest(
+                      request.method().name(),
+                      request.query(),
+                      request.getHeader("Content-Type"),
+                      body.bytes()))
+              .whenComplete((reply, failure) -> budget.release(body.reservedBytes()))
+              .thenAccept(reply -> respond(response, reply));
+      case LimitedBody.TooLarge tooLarge -> {
+        granted.release();
+        refusals.bodyTooLarge();
+        tooLarge(response, tooLarge.limitBytes());
+      }
+      case LimitedBody.OverBudget ignored -> {
+        granted.release();
+        refusals.bodyBudget();
+        response.putHeader("Connection", "close").putHeader("Retry-After", "1");
+        ErrorReplies.send(
+            response,
+            503,
+            "Runner saturated",
+            new JsonObject()
+                .put("reason", "request bodies being read fill the runner's body budget")
+                .put("budget_bytes", budget.limit()));
+      }
+      case LimitedBody.TimedOut timedOut -> {
+        granted.release();
+        refusals.bodyTimeout();
+        response.putHeader("Connection", "close");
+        ErrorReplies.send(
+            response,
+            408,
+            "Request body timeout",
+            new JsonObject()
+                .put("reason", "the request body did not arrive within the body timeout")
+                .put("timeout_ms", timedOut.timeoutMillis()));
+      }
+      case LimitedBody.Gone ignored -> granted.release();
+    }
+  }
+
+  /** The body's declared length: Content-Length, -1 when chunked, 0 when there is no body. */
+  private static long declaredLength(HttpServerRequest request) {
+    String length = request.getHeader("Content-Length");
+    if (length != null) {
+      // The HTTP decoder already refused a malformed Content-Length.
+      return Long.parseLong(length.trim());
+    }
+    return request.getHeader("Transfer-Encoding") != null ? -1 : 0;
+  }
+
+  private static void tooLarge(HttpServerResponse response, long limit) {
+    response.putHeader("Connection", "close");
+    ErrorReplies.send(
+        response, 413, "Request body too large", new JsonObject().put("limit_bytes", limit));
   }
 
   private void respond(HttpServerResponse response, InvocationReply reply) {

@@ -132,8 +132,11 @@ public class RunnerBeans {
 
   @Produces
   @Singleton
-  InvocationService invocations(Engine engine, ExecutionRecorder recorder, MeterRegistry registry) {
-    return new InvocationService(engine, recorder, registry);
+  InvocationService invocations(
+      RunnerConfig config, Engine engine, ExecutionRecorder recorder, MeterRegistry registry) {
+    RunnerConfig.Execution e = config.execution();
+    int threads = e.threads().orElse(Runtime.getRuntime().availableProcessors());
+    return new InvocationService(engine, recorder, registry, threads + e.queueCapacity());
   }
 
   @Produces

@@ -21,12 +21,15 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.logging.Logger;
 
 /**
- * Where a request is executed: admission (a recording slot first, so nothing runs unrecorded), the
- * run on the engine's pool, and the record of it.
+ * Where a request is executed: admission before its body is read (an execution slot and a record
+ * slot, so nothing runs unrecorded and nothing waits for a worker that will never come), the run on
+ * the engine's pool, and the record of it.
  */
 public final class InvocationService {
 
@@ -36,9 +39,22 @@ public final class InvocationService {
   private final ExecutionRecorder recorder;
   private final FunctionMeters meters;
   private final AtomicInteger inFlight = new AtomicInteger();
+  private final Semaphore executionSlots;
   private volatile boolean admitting = true;
 
   public InvocationService(Engine engine, ExecutionRecorder recorder, MeterRegistry registry) {
+    this(engine, recorder, registry, Integer.MAX_VALUE);
+  }
+
+  /**
+   * A service admitting at most {@code executionSlots} requests at once.
+   *
+   * @param executionSlots requests admitted at once: the execution pool's threads plus its queue,
+   *     so an admitted request always finds a place on the pool
+   */
+  public InvocationService(
+      Engine engine, ExecutionRecorder recorder, MeterRegistry registry, int executionSlots) {
+    this.executionSlots = new Semaphore(executionSlots);
     this.engine = engine;
     this.recorder = recorder;
     this.meters = new FunctionMeters(registry);
@@ -50,20 +66,75 @@ public final class InvocationService {
   /** Runs {@code function} for {@code request}; the stage never completes exceptionally. */
   public CompletionStage<InvocationReply> invoke(
       ServedFunction function, InvocationRequest request) {
+    return switch (admit(function)) {
+      case Admission.Refused refused -> done(refused.reply());
+      case Admission.Granted granted -> granted.run(request);
+    };
+  }
+
+  /**
+   * Reserves what a run of {@code function} needs — an execution slot (a worker or a place in its
+   * queue) and a record slot — before the request's body is read.
+   */
+  public Admission admit(ServedFunction function) {
     if (!admitting) {
-      return done(new InvocationReply.NotRun("Runner shutting down", "draining"));
+      return new Admission.Refused(new InvocationReply.NotRun("Runner shutting down", "draining"));
+    }
+    if (!executionSlots.tryAcquire()) {
+      return new Admission.Refused(
+          new InvocationReply.NotRun("Runner saturated", "execution queue is full"));
     }
     Optional<String> spoolRefusal = recorder.spoolRefusal();
     if (spoolRefusal.isPresent()) {
-      return done(new InvocationReply.NotRun("Record spool unavailable", spoolRefusal.get()));
+      executionSlots.release();
+      return new Admission.Refused(
+          new InvocationReply.NotRun("Record spool unavailable", spoolRefusal.get()));
     }
     Optional<RecordSlot> reserved = recorder.tryReserve();
     if (reserved.isEmpty()) {
-      return done(
+      executionSlots.release();
+      return new Admission.Refused(
           new InvocationReply.NotRun(
               "Recording backlog full", "execution records cannot be written fast enough"));
     }
-    RecordSlot slot = reserved.get();
+    return new HeldSlots(function, reserved.get());
+  }
+
+  /** Both slots of one admitted request, settled exactly once. */
+  private final class HeldSlots implements Admission.Granted {
+    private final ServedFunction function;
+    private final RecordSlot slot;
+    private final AtomicBoolean settled = new AtomicBoolean();
+
+    HeldSlots(ServedFunction function, RecordSlot slot) {
+      this.function = function;
+      this.slot = slot;
+    }
+
+    @Override
+    public CompletionStage<InvocationReply> run(InvocationRequest request) {
+      settle();
+      return execute(function, slot, request)
+          .whenComplete((reply, failure) -> executionSlots.release());
+    }
+
+    @Override
+    public void release() {
+      if (settled.compareAndSet(false, true)) {
+        slot.release();
+        executionSlots.release();
+      }
+    }
+
+    private void settle() {
+      if (!settled.compareAndSet(false, true)) {
+        throw new IllegalStateException("admission of " + slot.id() + " was already settled");
+      }
+    }
+  }
+
+  private CompletionStage<InvocationReply> execute(
+      ServedFunction function, RecordSlot slot, InvocationRequest request) {
     inFlight.incrementAndGet();
     try {
       return engine
