@@ -13,9 +13,9 @@ import org.jboss.logging.Logger;
 /**
  * Makes every answer the router gives JSON per the contract: a path with dot segments or bad
  * percent-encoding is refused before routing (so {@code /execute/%2e%2e/q/metrics} can never be
- * normalized into another endpoint), an unknown path is a JSON 404, and any failure of a route or
- * of the framework (bad query encoding, wrong method, a bug) is a JSON error instead of Quarkus'
- * HTML page. Client faults are logged at DEBUG, server faults at ERROR.
+ * normalized into another endpoint), and any failure of a route or of the framework (a missing Host
+ * header, a wrong method, a bug) is a JSON error instead of Quarkus' HTML page ({@link
+ * NotFoundRoute} answers unknown paths). Client faults are logged at DEBUG, server faults at ERROR.
  */
 @ApplicationScoped
 public class ErrorContract {
@@ -25,13 +25,9 @@ public class ErrorContract {
   /** Before every route, Quarkus' own filters included. */
   static final int GUARD_ORDER = Integer.MIN_VALUE + 10;
 
-  /** After every route, Quarkus' default route (order 10,000) included. */
-  static final int NOT_FOUND_ORDER = 20_000;
-
   void register(@Observes Router router) {
     router.route().order(GUARD_ORDER).handler(this::refuseAmbiguousPaths);
     router.route().order(GUARD_ORDER).failureHandler(this::failure);
-    router.route().order(NOT_FOUND_ORDER).handler(this::notFound);
   }
 
   private void refuseAmbiguousPaths(RoutingContext ctx) {
@@ -64,11 +60,6 @@ public class ErrorContract {
       }
     }
     return null;
-  }
-
-  private void notFound(RoutingContext ctx) {
-    ErrorReplies.send(
-        ctx.response(), 404, "Not found", new JsonObject().put("path", ctx.request().path()));
   }
 
   private void failure(RoutingContext ctx) {
