@@ -11,8 +11,8 @@ import dev.serverlessrunner.engine.load.ModuleRejectedException;
 import dev.serverlessrunner.runner.config.RunnerConfig;
 import dev.serverlessrunner.runner.recording.ExecutionIds;
 import dev.serverlessrunner.runner.recording.ExecutionRecorder;
-import dev.serverlessrunner.runner.recording.ShardConfig;
 import dev.serverlessrunner.runner.recording.ShardRouter;
+import dev.serverlessrunner.runner.recording.ShardUris;
 import dev.serverlessrunner.runner.service.FunctionRegistry;
 import dev.serverlessrunner.runner.service.ServedFunction;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -21,7 +21,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.pgclient.PgBuilder;
-import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.Tuple;
@@ -78,12 +77,11 @@ public class BenchmarkRoutes {
     loader = new ModuleLoader(policy, CompilationMode.COMPILED, new SimpleMeterRegistry());
     pools =
         recorder.config().shards().stream()
-            .map(ShardConfig::uri)
             .map(
-                uri ->
+                shard ->
                     PgBuilder.pool()
                         .with(new PoolOptions().setMaxSize(16))
-                        .connectingTo(PgConnectOptions.fromUri(uri).setPipeliningLimit(1))
+                        .connectingTo(ShardUris.connectOptions(shard).setPipeliningLimit(1))
                         .using(vertx)
                         .build())
             .toList();

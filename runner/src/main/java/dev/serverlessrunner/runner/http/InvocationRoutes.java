@@ -236,7 +236,8 @@ public class InvocationRoutes {
                     "Shard unavailable",
                     new JsonObject()
                         .put("shard", recorder.shardName(recorder.router().shardOf(id)))
-                        .put("reason", String.valueOf(failure.getMessage())));
+                        // Never the driver's message: it may name hosts, users or worse.
+                        .put("reason", "the shard holding this record did not answer"));
               } else if (record.isEmpty()) {
                 ErrorReplies.send(
                     response,

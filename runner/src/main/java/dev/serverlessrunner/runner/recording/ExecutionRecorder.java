@@ -91,7 +91,7 @@ public final class ExecutionRecorder implements AutoCloseable {
   static String spoolKey(List<ShardConfig> shards) {
     StringBuilder identity = new StringBuilder();
     for (ShardConfig shard : shards) {
-      PgConnectOptions options = PgConnectOptions.fromUri(shard.uri());
+      PgConnectOptions options = ShardUris.connectOptions(shard);
       identity
           .append(shard.name())
           .append('=')

@@ -119,7 +119,7 @@ final class ShardWriter {
   private static Pool createPool(ShardConfig shard, RecorderConfig config, Vertx vertx) {
     int timeoutMillis = (int) Math.min(Integer.MAX_VALUE, config.connectTimeout().toMillis());
     PgConnectOptions connect =
-        PgConnectOptions.fromUri(shard.uri())
+        ShardUris.connectOptions(shard)
             // Off (the Vert.x default) halves single-row throughput (notes/postgres.md).
             .setCachePreparedStatements(true)
             // One statement per connection, so maxInFlight batches keep that many backends busy

@@ -80,6 +80,38 @@ public final class PostgresClusters implements AutoCloseable {
     return clusters.get(index).port();
   }
 
+  /**
+   * Turns TLS on in cluster {@code index} with {@code certificate} and {@code key} (PEM files) and
+   * refuses every connection without it, then restarts the cluster. The files are copied into the
+   * cluster's data directory, owned by the server's user.
+   */
+  public void requireTls(int index, Path certificate, Path key) {
+    Cluster cluster = clusters.get(index);
+    try {
+      Path cert = cluster.data().resolve("server.crt");
+      Path privateKey = cluster.data().resolve("server.key");
+      Files.copy(certificate, cert, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      Files.copy(key, privateKey, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      run(List.of("chown", OS_USER, cert.toString(), privateKey.toString()));
+      run(List.of("chmod", "600", privateKey.toString()));
+      Files.writeString(
+          cluster.data().resolve("postgresql.conf"),
+          "\nssl = on\nssl_cert_file = 'server.crt'\nssl_key_file = 'server.key'\n",
+          StandardCharsets.UTF_8,
+          java.nio.file.StandardOpenOption.APPEND);
+      Path hba = cluster.data().resolve("pg_hba.conf");
+      Files.writeString(
+          hba,
+          "hostnossl all all 0.0.0.0/0 reject\n"
+              + "hostssl all all 127.0.0.1/32 trust\n"
+              + "local all all trust\n",
+          StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    pgCtl(cluster, "restart", "-m", "fast", "-l", cluster.data().resolve("server.log").toString());
+  }
+
   /** Stops cluster {@code index} the way a crash would: backends killed, no checkpoint. */
   public void stop(int index) {
     pgCtl(clusters.get(index), "stop", "-m", "immediate");
