@@ -303,20 +303,7 @@ def main():
         with open(a.chart_data, "w") as f:
             f.write(chart_data(runs))
     if a.check:
-        for name in ("fib", "greeter"):
-        for c in conns:
-            on, off = find(runs, name, c), find(runs, name + "-nospool", c)
-            if on and off and off["rps"] > 0:
-                cost = 1 - on["rps"] / off["rps"]
-                lines.append(
-                    f"- record spool cost, {SHORT[name]} at {c} connections: {on['rps']:,.0f} req/s "
-                    f"on vs {off['rps']:,.0f} off = {cost:+.1%} throughput "
-                    f"(budget ≤ 10 %: {verdict(cost <= 0.10)}); runner CPU "
-                    f"{on['server_us']:.1f} vs {off['server_us']:.1f} µs/req; P99 "
-                    f"{on['p99']:.1f} vs {off['p99']:.1f} ms; load average before "
-                    f"{on['load']} / {off['load']}"
-                )
-    bad = [d for d in runs if not d["rows_ok"]]
+        bad = [d for d in runs if not d["rows_ok"]]
         if bad:
             print("!" * 72, file=sys.stderr)
             for d in bad:
