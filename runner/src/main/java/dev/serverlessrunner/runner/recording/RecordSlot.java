@@ -1,8 +1,6 @@
 package dev.serverlessrunner.runner.recording;
 
 import dev.serverlessrunner.runner.recording.spool.RecordSpool;
-import dev.serverlessrunner.runner.recording.spool.Segment;
-import dev.serverlessrunner.runner.recording.spool.SpoolException;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -37,27 +35,31 @@ public final class RecordSlot implements AutoCloseable {
   }
 
   /**
-   * Queues the record for the next batch. With a spool, first writes it there (one write shared
-   * with concurrent callers, a few microseconds), so that it survives the process dying once this
-   * returns: answer only after it returned.
+   * Queues the record for the next batch. With a spool, it is first written there, in a group with
+   * those of concurrent callers, so that it survives the process dying: answer only once the stage
+   * completed.
    *
-   * @throws RecordNotSpooledException when the spool could not take it; the record is queued for
-   *     its shard all the same, but must not be answered as safe
+   * @return completes at once without a spool, else once the record is spooled (on the spool's
+   *     writer thread: dependent actions must not block); fails with {@link
+   *     RecordNotSpooledException} when the spool could not take it — the record is queued for its
+   *     shard all the same, but must not be answered as safe
    */
-  public void complete(ExecutionRecord record) {
+  public CompletionStage<Void> complete(ExecutionRecord record) {
     settle(record);
     if (spool == null) {
       shard.enqueue(new ShardWriter.Pending(record, null, null));
-      return;
+      return CompletableFuture.completedFuture(null);
     }
-    Segment segment;
-    try {
-      segment = spool.append(record);
-    } catch (SpoolException e) {
-      shard.enqueue(new ShardWriter.Pending(record, null, null));
-      throw new RecordNotSpooledException(id, e);
-    }
-    shard.enqueue(new ShardWriter.Pending(record, null, segment));
+    return spool
+        .append(record)
+        .handle(
+            (segment, failure) -> {
+              shard.enqueue(new ShardWriter.Pending(record, null, segment));
+              if (failure != null) {
+                throw new RecordNotSpooledException(id, failure);
+              }
+              return null;
+            });
   }
 
   /**

@@ -7,7 +7,6 @@ import dev.serverlessrunner.engine.Invocation;
 import dev.serverlessrunner.engine.Outcome;
 import dev.serverlessrunner.runner.recording.ExecutionRecord;
 import dev.serverlessrunner.runner.recording.ExecutionRecorder;
-import dev.serverlessrunner.runner.recording.RecordNotSpooledException;
 import dev.serverlessrunner.runner.recording.RecordSlot;
 import dev.serverlessrunner.runner.source.Durability;
 import io.micrometer.core.instrument.Gauge;
@@ -172,13 +171,18 @@ public final class InvocationService {
           .exceptionally(
               e -> new InvocationReply.NotRecorded(slot.id(), ran, String.valueOf(e.getMessage())));
     }
-    try {
-      // Spooled (when on) before the answer exists: an answered record survives a crash.
-      slot.complete(record);
-    } catch (RecordNotSpooledException e) {
-      return done(new InvocationReply.NotRecorded(slot.id(), result, e.getMessage()));
-    }
-    return done(executed);
+    ExecutionResult ran = result;
+    // Answered only once spooled (when the spool is on): an answered record survives a crash.
+    return slot.complete(record)
+        .<InvocationReply>thenApply(ignored -> executed)
+        .exceptionally(
+            e -> new InvocationReply.NotRecorded(slot.id(), ran, spoolFailure(e).getMessage()));
+  }
+
+  private static Throwable spoolFailure(Throwable e) {
+    return e instanceof java.util.concurrent.CompletionException && e.getCause() != null
+        ? e.getCause()
+        : e;
   }
 
   private static Invocation invocationFor(ServedFunction function, InvocationRequest request) {

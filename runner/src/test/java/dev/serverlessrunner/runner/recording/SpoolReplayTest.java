@@ -86,7 +86,7 @@ class SpoolReplayTest {
             ExecutionRecorder.spoolKey(config.shards()),
             new SimpleMeterRegistry())) {
       for (ExecutionRecord record : records) {
-        spool.append(record);
+        spool.append(record).join();
       }
     }
     return records;
@@ -116,7 +116,7 @@ class SpoolReplayTest {
     List<UUID> answered = new ArrayList<>();
     for (int i = 0; i < 300; i++) {
       RecordSlot slot = first.tryReserve().orElseThrow();
-      slot.complete(record(slot, i));
+      slot.complete(record(slot, i)).toCompletableFuture().join();
       answered.add(slot.id());
     }
     // The first recorder gives up on shard 1's records, as a crash would.

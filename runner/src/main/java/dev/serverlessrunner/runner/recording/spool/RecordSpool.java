@@ -18,12 +18,13 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
 import org.jboss.logging.Logger;
 
@@ -31,11 +32,13 @@ import org.jboss.logging.Logger;
  * An append-only local file of execution records, written before their answer is sent so that a
  * record survives the process dying (SIGKILL, out of memory) before its row is committed.
  *
- * <p>Group commit: a request thread queues its framed record, then takes the write lock; whoever
- * holds it writes every queued record in one {@code write} and marks them done, so concurrent
- * requests share one system call and the others find their record already written. No fsync unless
- * {@link SpoolConfig#fsync()}: a process crash keeps what was written in the kernel's page cache;
- * only losing the node (power, kernel) loses it.
+ * <p>Group commit: a request thread frames its record and queues it; one writer thread of the spool
+ * takes everything queued, writes it with one {@code write}, then completes each record's future,
+ * on which the answer waits. Under load a group holds many records, so the system calls per request
+ * fall as the rate rises, and no execution thread ever blocks on the file (a write that stalls on
+ * the filesystem's journal delays answers, not guests). No fsync unless {@link
+ * SpoolConfig#fsync()}: a process crash keeps what was written in the kernel's page cache; only
+ * losing the node (power, kernel) loses it.
  *
  * <p>Layout: {@code <dir>/<shard set key>/<slot>/segment-<n>.spool}. The key keeps records of one
  * set of shards apart from another's (a spool is only ever replayed into the shards it was written
@@ -66,10 +69,12 @@ public final class RecordSpool implements AutoCloseable {
   private final AtomicLong replayed = new AtomicLong();
   private final AtomicLong failures = new AtomicLong();
 
-  /** Records waiting for the next group write. */
-  private final ConcurrentLinkedQueue<Entry> queue = new ConcurrentLinkedQueue<>();
+  /** Records waiting for the next group write; {@link #CLOSE} ends the writer. */
+  private final BlockingQueue<Entry> queue = new LinkedBlockingQueue<>();
 
-  private final ReentrantLock writeLock = new ReentrantLock();
+  private static final Entry CLOSE = new Entry(new byte[0]);
+
+  private final Thread writer;
 
   /** After a failed write, refuse until this {@link System#nanoTime()}; 0 when healthy. */
   private volatile long failedUntilNanos;
@@ -77,18 +82,16 @@ public final class RecordSpool implements AutoCloseable {
   private volatile String lastFailure = "";
   private volatile boolean closed;
 
-  // Guarded by writeLock.
+  // Writer thread only.
   private final ByteBuffer writeBuffer = ByteBuffer.allocateDirect(WRITE_BUFFER_BYTES);
   private long nextSequence;
   private Segment current;
   private FileChannel channel;
 
-  /** One record on its way to the file. Fields are written and read under {@link #writeLock}. */
+  /** One record on its way to the file, and the future its answer waits on. */
   private static final class Entry {
     final byte[] frame;
-    boolean done;
-    Segment segment;
-    IOException failure;
+    final CompletableFuture<Segment> written = new CompletableFuture<>();
 
     Entry(byte[] frame) {
       this.frame = frame;
@@ -126,6 +129,9 @@ public final class RecordSpool implements AutoCloseable {
         .description("Bytes of spool files not yet deleted (each deleted once all its rows commit)")
         .register(registry);
     this.replay = leftovers.stream().map(this::read).toList();
+    this.writer = new Thread(this::writeLoop, "record-spool-writer");
+    writer.setDaemon(true);
+    writer.start();
   }
 
   /**
@@ -268,43 +274,46 @@ public final class RecordSpool implements AutoCloseable {
   }
 
   /**
-   * Writes {@code record} to the spool and returns once it is in the file (the page cache; on disk
-   * too with fsync), together with records of concurrent callers.
+   * Queues {@code record} for the spool's next group write.
    *
-   * @return the segment holding it, to be told through {@link Segment#committed(int)} when its row
-   *     is committed
-   * @throws SpoolException when it could not be written; the caller must not answer as if it were
+   * @return completes on the spool's writer thread once the record is in the file (the page cache;
+   *     on disk too with fsync), with the segment holding it, to be told through {@link
+   *     Segment#committed(int)} when its row is committed; or fails with {@link SpoolException}
+   *     when it could not be written, and then the record must not be answered as safe. Dependent
+   *     actions must be quick: they delay the next group.
    */
-  public Segment append(ExecutionRecord record) throws SpoolException {
+  public CompletableFuture<Segment> append(ExecutionRecord record) {
     Entry entry = new Entry(RecordFrames.frame(record));
-    queue.offer(entry);
-    writeLock.lock();
-    try {
-      if (!entry.done) {
-        writeGroup();
-      }
-    } finally {
-      writeLock.unlock();
+    if (closed) {
+      entry.written.completeExceptionally(new SpoolException("record spool closed"));
+      return entry.written;
     }
-    if (entry.failure != null) {
-      throw new SpoolException(
-          "record spool write failed: " + entry.failure.getMessage(), entry.failure);
-    }
-    if (entry.segment == null) {
-      throw new SpoolException("record spool closed");
-    }
-    return entry.segment;
+    queue.add(entry);
+    return entry.written;
   }
 
-  /** Writes everything queued in one go; under {@link #writeLock}. */
-  private void writeGroup() {
+  private void writeLoop() {
     List<Entry> group = new ArrayList<>();
-    Entry next;
-    while ((next = queue.poll()) != null) {
-      group.add(next);
+    while (true) {
+      try {
+        group.add(queue.take());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+      queue.drainTo(group);
+      boolean closing = group.remove(CLOSE);
+      writeGroup(group);
+      group.clear();
+      if (closing) {
+        return;
+      }
     }
-    if (closed) {
-      group.forEach(e -> e.done = true);
+  }
+
+  /** Writes a group in one go (writer thread) and completes its futures. */
+  private void writeGroup(List<Entry> group) {
+    if (group.isEmpty()) {
       return;
     }
     long written = 0;
@@ -331,12 +340,12 @@ public final class RecordSpool implements AutoCloseable {
       failed(group, e, written);
       return;
     }
-    current.appended(group.size(), written);
+    Segment segment = current;
+    segment.appended(group.size(), written);
     bytes.addAndGet(written);
     spooled.addAndGet(group.size());
     for (Entry entry : group) {
-      entry.segment = current;
-      entry.done = true;
+      entry.written.complete(segment);
     }
   }
 
@@ -368,10 +377,8 @@ public final class RecordSpool implements AutoCloseable {
         "Could not write %d execution records to the spool in %s: %s; refusing new invocations"
             + " for %d ms",
         group.size(), slotDir, cause, config.failureBackoff().toMillis());
-    for (Entry entry : group) {
-      entry.failure = cause;
-      entry.done = true;
-    }
+    SpoolException failure =
+        new SpoolException("record spool write failed: " + cause.getMessage(), cause);
     if (current != null) {
       Segment segment = current;
       try {
@@ -382,6 +389,9 @@ public final class RecordSpool implements AutoCloseable {
             segment, partiallyWritten, e);
       }
       closeCurrent();
+    }
+    for (Entry entry : group) {
+      entry.written.completeExceptionally(failure);
     }
   }
 
@@ -411,7 +421,7 @@ public final class RecordSpool implements AutoCloseable {
     }
   }
 
-  /** Seals the current segment (under {@link #writeLock}). */
+  /** Seals the current segment (writer thread, or at close once the writer ended). */
   private void closeCurrent() {
     Segment segment = current;
     current = null;
@@ -456,18 +466,23 @@ public final class RecordSpool implements AutoCloseable {
    * deleted; the others stay, and the next process on this spool writes them again.
    */
   @Override
-  public void close() {
-    writeLock.lock();
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    // Whatever was queued before is still written; the writer ends after it.
+    queue.add(CLOSE);
     try {
-      if (closed) {
-        return;
-      }
-      closed = true;
-      if (current != null) {
-        closeCurrent();
-      }
-    } finally {
-      writeLock.unlock();
+      writer.join(TimeUnit.SECONDS.toMillis(10));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (writer.isAlive()) {
+      LOG.warn("spool writer still busy after 10 s; closing without it");
+      writer.interrupt();
+    } else if (current != null) {
+      closeCurrent();
     }
     deleter.shutdown();
     try {

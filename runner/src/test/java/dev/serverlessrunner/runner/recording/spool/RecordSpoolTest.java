@@ -20,6 +20,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -59,10 +60,21 @@ class RecordSpoolTest {
     List<ExecutionRecord> records = new ArrayList<>();
     for (int i = 0; i < count; i++) {
       ExecutionRecord record = record(i);
-      spool.append(record);
+      write(spool, record);
       records.add(record);
     }
     return records;
+  }
+
+  /** Appends and waits until the record is in the file, as a request does before its answer. */
+  private static Segment write(RecordSpool spool, ExecutionRecord record) throws SpoolException {
+    try {
+      return spool.append(record).get();
+    } catch (ExecutionException e) {
+      throw (SpoolException) e.getCause();
+    } catch (InterruptedException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private static List<ExecutionRecord> replayed(RecordSpool spool) {
@@ -100,7 +112,7 @@ class RecordSpoolTest {
         appends.add(
             threads.submit(
                 () -> {
-                  spool.append(record);
+                  write(spool, record);
                   return record;
                 }));
       }
@@ -119,7 +131,7 @@ class RecordSpoolTest {
     try (RecordSpool spool = open(SpoolConfig.in(dir).withSegmentBytes(4096))) {
       List<Segment> segments = new ArrayList<>();
       for (int i = 0; i < 200; i++) {
-        segments.add(spool.append(record(i)));
+        segments.add(write(spool, record(i)));
       }
       List<Segment> distinct = segments.stream().distinct().toList();
       assertThat(distinct).hasSizeGreaterThan(5);
@@ -207,7 +219,7 @@ class RecordSpoolTest {
     try (RecordSpool spool = open(SpoolConfig.in(dir).withSegmentBytes(4096).withMaxBytes(8192))) {
       List<Segment> segments = new ArrayList<>();
       while (spool.refusal().isEmpty()) {
-        segments.add(spool.append(record(segments.size())));
+        segments.add(write(spool, record(segments.size())));
       }
       assertThat(spool.refusal()).get().asString().contains("record spool full");
       for (Segment segment : segments.stream().distinct().toList()) {
@@ -220,7 +232,7 @@ class RecordSpoolTest {
   @Test
   void aFailedWriteFailsTheAppendAndRefusesForAWhile() throws Exception {
     try (RecordSpool spool = open(SpoolConfig.in(dir).withSegmentBytes(4096))) {
-      Segment first = spool.append(record(0));
+      Segment first = write(spool, record(0));
       // The slot directory vanishes (a volume gone bad): the next segment cannot be created.
       try (Stream<Path> files = Files.list(spool.directory())) {
         for (Path file : files.toList()) {
@@ -232,7 +244,7 @@ class RecordSpoolTest {
               () -> {
                 Segment current = first;
                 while (current == first) {
-                  current = spool.append(record(1));
+                  current = write(spool, record(1));
                 }
               })
           .isInstanceOf(SpoolException.class);
@@ -255,7 +267,7 @@ class RecordSpoolTest {
                 () -> {
                   for (int i = 0; ; i++) {
                     ExecutionRecord record = record(i);
-                    spool.append(record);
+                    write(spool, record);
                     written.add(record);
                   }
                 })
