@@ -184,7 +184,7 @@ def ratios(runs):
                 cost = 1 - on["rps"] / off["rps"]
                 lines.append(
                     f"- record spool cost, {SHORT[name]} at {c} connections: {on['rps']:,.0f} req/s "
-                    f"on vs {off['rps']:,.0f} off = {cost:+.1%} throughput "
+                    f"on vs {off['rps']:,.0f} off: the spool costs {cost:.1%} of throughput "
                     f"(budget ≤ 10 %: {verdict(cost <= 0.10)}); runner CPU "
                     f"{on['server_us']:.1f} vs {off['server_us']:.1f} µs/req; P99 "
                     f"{on['p99']:.1f} vs {off['p99']:.1f} ms; load average before "
