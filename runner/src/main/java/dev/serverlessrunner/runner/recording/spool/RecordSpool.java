@@ -303,7 +303,14 @@ public final class RecordSpool implements AutoCloseable {
       }
       queue.drainTo(group);
       boolean closing = group.remove(CLOSE);
-      writeGroup(group);
+      try {
+        writeGroup(group);
+      } catch (RuntimeException e) {
+        // A bug, not the disk: the group's answers still must not wait forever, nor claim safety.
+        LOG.error("spool writer failed on a group of " + group.size() + " records", e);
+        SpoolException failure = new SpoolException("record spool writer failed: " + e);
+        group.forEach(entry -> entry.written.completeExceptionally(failure));
+      }
       group.clear();
       if (closing) {
         return;
