@@ -83,7 +83,7 @@ class SamplesRoundTripTest {
         .containsExactly("pg-shard-0", "pg-shard-1");
     assertThat(pool.getSpec().getPersistence().getBatch().getMaxRows()).isEqualTo(500);
     assertThat(pool.getSpec().getPersistence().getBatch().getFlushInterval()).isEqualTo("50ms");
-    assertThat(pool.getSpec().getPersistence().getBatch().getQueueCapacity()).isEqualTo(100_000);
+    assertThat(pool.getSpec().getPersistence().getBatch().getQueueCapacity()).isEqualTo(20_000);
     assertRoundTrips(pool, RunnerPool.class);
   }
 

@@ -20,7 +20,7 @@ public class Batch {
       "A non-empty batch is written at the latest after this duration (e.g. 50ms, 1s).")
   private String flushInterval;
 
-  @Default("100000")
+  @Default("20000")
   @Min(1)
   @JsonPropertyDescription(
       "Records that may wait per runner; when full, new invocations get HTTP 503 instead of"

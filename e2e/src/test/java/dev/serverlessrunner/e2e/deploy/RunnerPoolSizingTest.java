@@ -3,10 +3,12 @@ package dev.serverlessrunner.e2e.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.serverlessrunner.crd.pool.Autoscaling;
+import dev.serverlessrunner.crd.pool.Batch;
+import dev.serverlessrunner.crd.pool.FunctionCeilings;
 import dev.serverlessrunner.crd.pool.RunnerPool;
 import dev.serverlessrunner.crd.pool.Shard;
 import dev.serverlessrunner.engine.EngineOptions;
-import dev.serverlessrunner.engine.Limits;
+import dev.serverlessrunner.engine.pool.PoolOptions;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -27,6 +29,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class RunnerPoolSizingTest {
 
+  private static final String RECORDER_CONFIG =
+      "runner/src/main/java/dev/serverlessrunner/runner/recording/RecorderConfig.java";
   private static final String HEAP_BUDGET =
       "runner/src/main/java/dev/serverlessrunner/runner/lifecycle/HeapBudget.java";
 
@@ -67,29 +71,58 @@ class RunnerPoolSizingTest {
 
   @ParameterizedTest
   @MethodSource("pools")
-  void guestThreadsFitTheRunnersHeapCheck(Manifest m) {
+  void poolPassesTheRunnersHeapCheck(Manifest m) {
+    // runner/README.md, Heap budget: threads x the pool's memory ceiling + admitted bodies at the
+    // pool's request ceiling + every shard's record backlog, within a share of the heap.
+    RunnerPool pool = m.as(RunnerPool.class);
     ResourceRequirements r = resources(m);
     int threads = amount(r.getLimits(), "cpu").setScale(0, RoundingMode.CEILING).intValueExact();
-    long guestMemory = Limits.DEFAULT_MEMORY_BYTES;
-    double guestShare =
-        Double.parseDouble(SourceFacts.find(HEAP_BUDGET, "GUEST_SHARE = ([0-9.]+);"));
+    FunctionCeilings ceilings = FunctionCeilings.of(pool);
+    int executionQueue = PoolOptions.DEFAULT_QUEUE_CAPACITY;
+    Batch batch = pool.getSpec().getPersistence().getBatch();
+    int recordQueue =
+        batch != null && batch.getQueueCapacity() != null
+            ? batch.getQueueCapacity()
+            : Integer.parseInt(
+                SourceFacts.find(RECORDER_CONFIG, "DEFAULT_QUEUE_CAPACITY = ([0-9_]+);")
+                    .replace("_", ""));
+    long recordBytes =
+        Long.parseLong(SourceFacts.find(HEAP_BUDGET, "RECORD_BYTES = ([0-9]+) \\* 1024;")) * 1024;
+    double share = Double.parseDouble(SourceFacts.find(HEAP_BUDGET, "SHARE = ([0-9.]+);"));
+    int shards = pool.getSpec().getPersistence().getShards().size();
     double heap = amount(r.getLimits(), "memory").doubleValue() * heapShare();
 
-    assertThat((double) threads * guestMemory)
+    double needed =
+        (double) threads * ceilings.memoryBytes()
+            + (double) (threads + executionQueue) * ceilings.maxRequestBytes()
+            + (double) shards * recordQueue * recordBytes;
+
+    assertThat(needed)
         .as(
-            "%s: %d threads x %d MiB guest memory within %.0f %% of a %.0f MiB heap",
-            m, threads, guestMemory >> 20, guestShare * 100, heap / (1 << 20))
-        .isLessThanOrEqualTo(heap * guestShare);
+            "%s: %d threads x %d MiB + (%d + %d) x %d KiB bodies + %d shards x %d x %d KiB"
+                + " within %.0f %% of a %.0f MiB heap",
+            m,
+            threads,
+            ceilings.memoryBytes() >> 20,
+            threads,
+            executionQueue,
+            ceilings.maxRequestBytes() >> 10,
+            shards,
+            recordQueue,
+            recordBytes >> 10,
+            share * 100,
+            heap / (1 << 20))
+        .isLessThanOrEqualTo(heap * share);
   }
 
   @ParameterizedTest
   @MethodSource("pools")
   void heapHoldsTwoGuestMemoriesPerThreadAndAFullModuleCache(Manifest m) {
-    // bench/README.md, deployment notes: each worker can hold a guest memory up to its cap plus a
-    // spare one, and the module cache fills up to its bound.
+    // bench/README.md, deployment notes: each worker can hold a guest memory up to its cap (at most
+    // the pool's ceiling) plus a spare one, and the module cache fills up to its bound.
     ResourceRequirements r = resources(m);
     int threads = amount(r.getLimits(), "cpu").setScale(0, RoundingMode.CEILING).intValueExact();
-    long guestMemory = Limits.DEFAULT_MEMORY_BYTES;
+    long guestMemory = FunctionCeilings.of(m.as(RunnerPool.class)).memoryBytes();
     long cache = EngineOptions.DEFAULT_CACHE_MAX_WEIGHT_BYTES;
     double heap = amount(r.getLimits(), "memory").doubleValue() * heapShare();
 

@@ -56,10 +56,11 @@ public interface OperatorConfig {
     String cpuRequest();
 
     /**
-     * Memory request and limit when a pool sets no spec.resources. The image gives the heap 75 %;
-     * the runner needs ~150 MiB outside it (measured), so 512Mi would be too tight.
+     * Memory request and limit when a pool sets no spec.resources. The image gives the heap 75 %
+     * (1536 MiB); the runner's heap check needs 658 MiB of it with one thread at the default
+     * function limit ceilings and two shards (runner/README.md, Heap budget), within 75 % of it.
      */
-    @WithDefault("1Gi")
+    @WithDefault("2Gi")
     String memory();
 
     /**

@@ -203,7 +203,7 @@ class RunnerDeploymentDependentTest {
     RunnerPool pool = TestPools.fixed("ns", "p", 1);
     assertThat(runner(desired(pool)).getResources().getRequests())
         .containsEntry("cpu", new Quantity("500m"))
-        .containsEntry("memory", new Quantity("1Gi"));
+        .containsEntry("memory", new Quantity("2Gi"));
 
     pool.getSpec()
         .setResources(
@@ -249,12 +249,12 @@ class RunnerDeploymentDependentTest {
   }
 
   @Test
-  void defaultResourcesGiveOneThreadAndAGigabyteOfMemory() {
+  void defaultResourcesGiveOneThreadAndTwoGigabytesOfMemory() {
     Deployment deployment = desired(TestPools.fixed("ns", "p", 1));
 
     assertThat(env(deployment).get("RUNNER_EXECUTION_THREADS").getValue()).isEqualTo("1");
     assertThat(runner(deployment).getResources().getLimits())
-        .containsEntry("memory", new Quantity("1Gi"));
+        .containsEntry("memory", new Quantity("2Gi"));
   }
 
   @Test

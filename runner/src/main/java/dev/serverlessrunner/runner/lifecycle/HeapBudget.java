@@ -1,21 +1,87 @@
 package dev.serverlessrunner.runner.lifecycle;
 
-/** Refuses a configuration whose concurrent guests could fill the heap by themselves. */
-final class HeapBudget {
+/**
+ * Refuses to start a runner whose worst case does not fit its heap: every execution thread running
+ * a guest at the largest memory its pool allows, every admitted request holding the largest body
+ * allowed, and every recording backlog full of the largest records. The rest of the heap is left to
+ * Quarkus, Vert.x, the module cache and the garbage collector's headroom.
+ *
+ * @param threads execution threads ({@code runner.execution.threads})
+ * @param guestMemoryBytes the largest memory a function may have ({@code
+ *     runner.limits.ceiling.memory-bytes})
+ * @param executionQueue requests that may wait for a thread ({@code
+ *     runner.execution.queue-capacity})
+ * @param requestBytes the largest body a function may accept ({@code
+ *     runner.limits.ceiling.request-bytes})
+ * @param shards recording shards (each has its own backlog)
+ * @param recordQueue records that may wait per shard ({@code runner.recording.queue-capacity})
+ */
+record HeapBudget(
+    int threads,
+    long guestMemoryBytes,
+    int executionQueue,
+    long requestBytes,
+    int shards,
+    int recordQueue) {
 
-  private HeapBudget() {}
+  /** The worst case may use at most this share of the heap. */
+  static final double SHARE = 0.75;
 
-  /** Guests may use at most this share of the heap; the rest is for queues, records and Quarkus. */
-  static final double GUEST_SHARE = 0.5;
+  /**
+   * Heap of one queued execution record at its largest: a 2048-byte stdout snippet held as UTF-16
+   * (4 KiB; one character outside Latin-1 doubles a Java string), an error message of at most
+   * {@code ExecutionRecord.MAX_ERROR_CHARS} characters (2 KiB), names, ids and the queue entry.
+   */
+  static final long RECORD_BYTES = 7 * 1024;
 
-  static void requireFits(int threads, long memoryBytesPerGuest, long maxHeapBytes) {
-    long needed = threads * memoryBytesPerGuest;
-    if (needed > maxHeapBytes * GUEST_SHARE) {
-      throw new IllegalStateException(
-          String.format(
-              "%d execution threads x %d MiB guest memory = %d MiB, more than half the heap (%d MiB):"
-                  + " raise -Xmx, or lower runner.execution.threads or runner.limits.memory-bytes",
-              threads, memoryBytesPerGuest >> 20, needed >> 20, maxHeapBytes >> 20));
+  private static final long MIB = 1L << 20;
+
+  long guests() {
+    return threads * guestMemoryBytes;
+  }
+
+  long bodies() {
+    return (threads + (long) executionQueue) * requestBytes;
+  }
+
+  long backlog() {
+    return shards * (long) recordQueue * RECORD_BYTES;
+  }
+
+  long needed() {
+    return guests() + bodies() + backlog();
+  }
+
+  /** Throws naming every term and the settings that move it, unless {@link #needed()} fits. */
+  void requireFits(long maxHeapBytes) {
+    long allowed = (long) (maxHeapBytes * SHARE);
+    if (needed() <= allowed) {
+      return;
     }
+    throw new IllegalStateException(
+        String.format(
+            "the worst case needs %d MiB of heap, more than %.0f %% of the %d MiB heap (%d MiB):"
+                + " guests %d threads x %d MiB = %d MiB (runner.execution.threads,"
+                + " runner.limits.ceiling.memory-bytes: the pool's spec.functionLimits.max.memory);"
+                + " request bodies (%d threads + %d queued) x %d KiB = %d MiB"
+                + " (runner.execution.queue-capacity, runner.limits.ceiling.request-bytes);"
+                + " record backlog %d shards x %d records x %d KiB = %d MiB"
+                + " (runner.recording.queue-capacity: spec.persistence.batch.queueCapacity)."
+                + " Give the runner more memory (-Xmx, the pool's spec.resources) or lower these",
+            needed() / MIB,
+            SHARE * 100,
+            maxHeapBytes / MIB,
+            allowed / MIB,
+            threads,
+            guestMemoryBytes / MIB,
+            guests() / MIB,
+            threads,
+            executionQueue,
+            requestBytes >> 10,
+            bodies() / MIB,
+            shards,
+            recordQueue,
+            RECORD_BYTES >> 10,
+            backlog() / MIB));
   }
 }

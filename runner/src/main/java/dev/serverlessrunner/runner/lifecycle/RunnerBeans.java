@@ -64,7 +64,15 @@ public class RunnerBeans {
   Engine engine(RunnerConfig config, Limits defaults, ModulePolicy policy, MeterRegistry registry) {
     RunnerConfig.Execution e = config.execution();
     int threads = e.threads().orElse(Runtime.getRuntime().availableProcessors());
-    HeapBudget.requireFits(threads, defaults.memoryBytes(), Runtime.getRuntime().maxMemory());
+    RunnerConfig.Ceiling ceiling = config.limits().ceiling();
+    new HeapBudget(
+            threads,
+            Math.max(defaults.memoryBytes(), ceiling.memoryBytes()),
+            e.queueCapacity(),
+            Math.max(config.limits().maxRequestBytes(), ceiling.requestBytes()),
+            Math.max(1, RecordingBackend.shardUris(config.recording().shards()).size()),
+            config.recording().queueCapacity())
+        .requireFits(Runtime.getRuntime().maxMemory());
     PoolOptions pool =
         PoolOptions.defaults()
             .withThreads(threads)

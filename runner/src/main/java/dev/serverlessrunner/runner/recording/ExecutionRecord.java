@@ -75,11 +75,28 @@ public record ExecutionRecord(
     function = Utf8Snippet.withoutNul(function);
     moduleDigest = Utf8Snippet.withoutNul(moduleDigest);
     stdoutSnippet = Utf8Snippet.withoutNul(stdoutSnippet);
-    error = Utf8Snippet.withoutNul(error);
+    error = cut(Utf8Snippet.withoutNul(error));
     createdAt = createdAt.truncatedTo(ChronoUnit.MICROS);
     if (sleepUs < 0) {
       throw new IllegalArgumentException("sleepUs must not be negative: " + sleepUs);
     }
+  }
+
+  /**
+   * Longest error message kept, in characters: a queued record's heap stays bounded (the runner's
+   * heap check counts on it), whatever text a failure carries.
+   */
+  public static final int MAX_ERROR_CHARS = 1024;
+
+  private static String cut(String error) {
+    if (error == null || error.length() <= MAX_ERROR_CHARS) {
+      return error;
+    }
+    int end = MAX_ERROR_CHARS;
+    if (Character.isHighSurrogate(error.charAt(end - 1))) {
+      end--;
+    }
+    return error.substring(0, end);
   }
 
   /** This record with {@code sleepUs} microseconds asleep. */
