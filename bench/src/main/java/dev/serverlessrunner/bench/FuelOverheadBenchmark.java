@@ -15,7 +15,10 @@ import dev.serverlessrunner.engine.fuel.FuelMetering;
 import dev.serverlessrunner.guests.Guests;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -35,6 +38,10 @@ import org.openjdk.jmh.annotations.State;
  * {@code sha256-loop} is loop-bound (target ≤ +10 %), {@code fib} with n=25 is call-bound (target ≤
  * 1.5×), {@code bytecode-vm} runs most of its time in one 19 KB function (a bytecode interpreter's
  * dispatch loop), metered exactly like small ones.
+ *
+ * <p>{@link #main} is a second harness for a shared, loaded machine: per guest it alternates
+ * unmetered and metered runs in one JVM and compares the thread CPU time each run took, so that
+ * preemption by other processes does not count and load changes hit both variants alike.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SampleTime)
@@ -71,6 +78,70 @@ public class FuelOverheadBenchmark {
     if (out.isBlank()) {
       throw new IllegalStateException(guest + " printed nothing");
     }
+  }
+
+  /**
+   * A/B on thread CPU time: {@code java -cp benchmarks.jar
+   * dev.serverlessrunner.bench.FuelOverheadBenchmark [seconds [guest...]]} (default 60 s per guest
+   * after 5 s of warm-up, every guest).
+   */
+  public static void main(String[] args) {
+    long seconds = args.length > 0 ? Long.parseLong(args[0]) : 60;
+    List<String> guests =
+        args.length > 1
+            ? List.of(args).subList(1, args.length)
+            : List.of("sha256-loop", "fib", "bytecode-vm");
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    System.out.println(
+        "guest        runs  off p0/p10/p50 (us)   on p0/p10/p50 (us)   on/off p0 p10 p50");
+    for (String name : guests) {
+      FuelOverheadBenchmark[] variants = {variant(name, false), variant(name, true)};
+      List<List<Long>> cpu = List.of(new ArrayList<>(), new ArrayList<>());
+      long warm = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+      long end = warm + TimeUnit.SECONDS.toNanos(seconds);
+      while (System.nanoTime() < end) {
+        boolean measuring = System.nanoTime() > warm;
+        for (int v = 0; v < 2; v++) {
+          long before = threads.getCurrentThreadCpuTime();
+          variants[v].run();
+          long took = threads.getCurrentThreadCpuTime() - before;
+          if (measuring) {
+            cpu.get(v).add(took);
+          }
+        }
+      }
+      long[][] q = new long[2][];
+      for (int v = 0; v < 2; v++) {
+        List<Long> sorted = cpu.get(v).stream().sorted().toList();
+        q[v] =
+            new long[] {
+              sorted.get(0) / 1000,
+              sorted.get(sorted.size() / 10) / 1000,
+              sorted.get(sorted.size() / 2) / 1000
+            };
+      }
+      System.out.printf(
+          "%-12s %5d  %6d/%6d/%6d  %6d/%6d/%6d   %.2f %.2f %.2f%n",
+          name,
+          cpu.get(0).size(),
+          q[0][0],
+          q[0][1],
+          q[0][2],
+          q[1][0],
+          q[1][1],
+          q[1][2],
+          (double) q[1][0] / q[0][0],
+          (double) q[1][1] / q[0][1],
+          (double) q[1][2] / q[0][2]);
+    }
+  }
+
+  private static FuelOverheadBenchmark variant(String guest, boolean metered) {
+    FuelOverheadBenchmark b = new FuelOverheadBenchmark();
+    b.guest = guest;
+    b.metered = metered;
+    b.compile();
+    return b;
   }
 
   @Benchmark

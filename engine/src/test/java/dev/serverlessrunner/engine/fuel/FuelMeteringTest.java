@@ -132,6 +132,26 @@ class FuelMeteringTest {
     assertThat(BUDGET - Engine.fuel(notTaken)).isEqualTo(6);
   }
 
+  @ParameterizedTest
+  @EnumSource(Engine.class)
+  void branchOutOfAFunctionWithTwoResultsIsChargedAndKeepsBothResults(Engine engine) {
+    TinyModule m = new TinyModule();
+    int t = m.type(new int[] {I32}, new int[] {I32, I32});
+    // i32.const 1; i32.const 2; local.get 0; br_if 0; drop; drop; i32.const 3; i32.const 4; end
+    // taken: const, const, local.get, br_if, end (5); not taken: all nine
+    m.function(t, 0x41, 1, 0x41, 2, 0x20, 0, 0x0D, 0, 0x1A, 0x1A, 0x41, 3, 0x41, 4, 0x0B);
+    m.exportFunction("f", 0);
+    byte[] wasm = meter(m);
+
+    Instance taken = engine.instantiate(wasm, NO_IMPORTS, BUDGET);
+    Instance notTaken = engine.instantiate(wasm, NO_IMPORTS, BUDGET);
+
+    assertThat(taken.export("f").apply(1)).containsExactly(1, 2);
+    assertThat(notTaken.export("f").apply(0)).containsExactly(3, 4);
+    assertThat(BUDGET - Engine.fuel(taken)).isEqualTo(5);
+    assertThat(BUDGET - Engine.fuel(notTaken)).isEqualTo(9);
+  }
+
   /**
    * Unmetered, such a body compiles up to about 39 KB; metered, up to about 18 KB. Past that
    * Chicory interprets it, still metered exactly.
