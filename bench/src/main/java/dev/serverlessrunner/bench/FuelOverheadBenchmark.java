@@ -3,6 +3,8 @@ package dev.serverlessrunner.bench;
 import com.dylibso.chicory.compiler.InterpreterFallback;
 import com.dylibso.chicory.compiler.MachineFactoryCompiler;
 import com.dylibso.chicory.runtime.ByteArrayMemory;
+import com.dylibso.chicory.runtime.GlobalInstance;
+import com.dylibso.chicory.runtime.ImportGlobal;
 import com.dylibso.chicory.runtime.ImportValues;
 import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.runtime.Machine;
@@ -11,6 +13,8 @@ import com.dylibso.chicory.wasi.WasiOptions;
 import com.dylibso.chicory.wasi.WasiPreview1;
 import com.dylibso.chicory.wasm.Parser;
 import com.dylibso.chicory.wasm.WasmModule;
+import com.dylibso.chicory.wasm.types.MutabilityType;
+import com.dylibso.chicory.wasm.types.Value;
 import dev.serverlessrunner.engine.fuel.FuelMetering;
 import dev.serverlessrunner.guests.Guests;
 import java.io.ByteArrayInputStream;
@@ -156,16 +160,21 @@ public class FuelOverheadBenchmark {
             .withEnvironment("QUERY_STRING", query)
             .build();
     try (WasiPreview1 wasi = WasiPreview1.builder().withOptions(options).build()) {
+      ImportValues.Builder imports = ImportValues.builder().addFunction(wasi.toHostFunctions());
+      if (metered) {
+        imports.addGlobal(
+            new ImportGlobal(
+                FuelMetering.FUEL_MODULE,
+                FuelMetering.FUEL_NAME,
+                new GlobalInstance(Value.i64(BUDGET), MutabilityType.Var)));
+      }
       Instance instance =
           Instance.builder(module)
               .withMachineFactory(machines)
               .withMemoryFactory(ByteArrayMemory::new)
-              .withImportValues(ImportValues.builder().addFunction(wasi.toHostFunctions()).build())
+              .withImportValues(imports.build())
               .withStart(false)
               .build();
-      if (metered) {
-        instance.exports().global(FuelMetering.FUEL_GLOBAL).setValue(BUDGET);
-      }
       try {
         instance.export("_start").apply();
       } catch (WasiExitException e) {

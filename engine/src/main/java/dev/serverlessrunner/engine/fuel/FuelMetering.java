@@ -3,24 +3,30 @@ package dev.serverlessrunner.engine.fuel;
 import com.dylibso.chicory.wasm.ChicoryException;
 import com.dylibso.chicory.wasm.Parser;
 import com.dylibso.chicory.wasm.WasmModule;
+import com.dylibso.chicory.wasm.types.ActiveDataSegment;
+import com.dylibso.chicory.wasm.types.ActiveElement;
+import com.dylibso.chicory.wasm.types.DataSegment;
+import com.dylibso.chicory.wasm.types.Element;
 import com.dylibso.chicory.wasm.types.ExternalType;
+import com.dylibso.chicory.wasm.types.Global;
 import com.dylibso.chicory.wasm.types.Instruction;
 import com.dylibso.chicory.wasm.types.OpCode;
 import dev.serverlessrunner.engine.fuel.Sections.Section;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
 
 /**
  * Deterministic fuel metering by rewriting a Wasm binary at load time (Chicory has no fuel).
  *
- * <p>The rewritten module defines one more global, a mutable {@code i64} exported as {@value
- * #FUEL_GLOBAL} (appended after all imported and defined globals, so no existing index moves; an
- * existing export of that name is dropped). The host sets it to the budget after instantiation and
- * reads it after the run: consumed = budget − remaining. Its initial value is {@link
- * Long#MAX_VALUE}, i.e. unmetered until the host sets it.
+ * <p>The rewritten module imports one more global, a mutable {@code i64} {@value #FUEL_MODULE}
+ * {@code .}{@value #FUEL_NAME}, after its own imported globals (so their indices stay; the defined
+ * globals move up by one, see {@link #fuelGlobalIndex}). The host provides it per instance holding
+ * the budget and reads it after the run: consumed = budget − remaining. It is imported rather than
+ * defined because Chicory 1.7.5 compiles every {@code global.get}/{@code global.set} to {@code
+ * instance.global(i)}, whose path for imported globals is shorter: call-bound code runs about 12 %
+ * faster that way (bench/results/fuel-overhead.md).
  *
  * <p><b>What is counted.</b> Fuel is the number of Wasm instructions executed, exactly as Chicory's
  * interpreter dispatches them, in functions of every size: each instruction costs 1 each time it
@@ -62,8 +68,11 @@ import java.util.List;
  */
 public final class FuelMetering {
 
-  /** Name of the exported mutable i64 global holding the remaining fuel. */
-  public static final String FUEL_GLOBAL = "__sr_fuel";
+  /** Module name of the imported mutable i64 global holding the remaining fuel. */
+  public static final String FUEL_MODULE = "serverless_runner";
+
+  /** Field name of the imported mutable i64 global holding the remaining fuel. */
+  public static final String FUEL_NAME = "fuel";
 
   private FuelMetering() {}
 
@@ -74,8 +83,8 @@ public final class FuelMetering {
    */
   public static MeteredModule instrument(byte[] wasm) {
     WasmModule module = parse(wasm);
-    int fuelGlobal =
-        module.importSection().count(ExternalType.GLOBAL) + module.globalSection().globalCount();
+    int importedGlobals = module.importSection().count(ExternalType.GLOBAL);
+    refuseDefinedGlobalsInConstantExpressions(module, importedGlobals);
     List<Section> sections = Sections.split(wasm);
     List<FunctionPlan> plans = planFunctions(wasm, sections, module);
     BitSet localMode = new BitSet();
@@ -91,48 +100,77 @@ public final class FuelMetering {
 
     WasmSink out = new WasmSink(wasm.length * 2);
     out.bytes(wasm, 0, Sections.HEADER_SIZE);
-    boolean globalWritten = false;
-    boolean exportWritten = false;
+    boolean importWritten = false;
     for (Section s : sections) {
-      if (s.id() != Sections.CUSTOM) {
-        int rank = Sections.rank(s.id());
-        if (!globalWritten && rank > Sections.rank(Sections.GLOBAL)) {
-          out.section(Sections.GLOBAL, globalSection(wasm, null));
-          globalWritten = true;
-        }
-        if (!exportWritten && rank > Sections.rank(Sections.EXPORT)) {
-          out.section(Sections.EXPORT, exportSection(wasm, null, fuelGlobal));
-          exportWritten = true;
-        }
+      if (s.id() != Sections.CUSTOM
+          && !importWritten
+          && Sections.rank(s.id()) > Sections.rank(Sections.IMPORT)) {
+        out.section(Sections.IMPORT, importSection(wasm, null));
+        importWritten = true;
       }
       switch (s.id()) {
         case Sections.TYPE ->
             out.section(
                 Sections.TYPE, passing.changesTypes() ? passing.typeSection() : copy(wasm, s));
+        case Sections.IMPORT -> {
+          out.section(Sections.IMPORT, importSection(wasm, s));
+          importWritten = true;
+        }
         case Sections.FUNCTION ->
             out.section(
                 Sections.FUNCTION,
                 passing.changesSignatures() ? passing.functionSection() : copy(wasm, s));
-        case Sections.GLOBAL -> {
-          out.section(Sections.GLOBAL, globalSection(wasm, s));
-          globalWritten = true;
-        }
-        case Sections.EXPORT -> {
-          out.section(Sections.EXPORT, exportSection(wasm, s, fuelGlobal));
-          exportWritten = true;
-        }
+        case Sections.EXPORT ->
+            out.section(Sections.EXPORT, exportSection(wasm, s, importedGlobals));
         case Sections.CODE ->
-            out.section(Sections.CODE, codeSection(wasm, s, module, fuelGlobal, plans, passing));
+            out.section(
+                Sections.CODE, codeSection(wasm, s, module, importedGlobals, plans, passing));
         default -> out.section(s.id(), copy(wasm, s));
       }
     }
-    if (!globalWritten) {
-      out.section(Sections.GLOBAL, globalSection(wasm, null));
-    }
-    if (!exportWritten) {
-      out.section(Sections.EXPORT, exportSection(wasm, null, fuelGlobal));
+    if (!importWritten) {
+      out.section(Sections.IMPORT, importSection(wasm, null));
     }
     return new MeteredModule(out.toByteArray(), plans.size());
+  }
+
+  /**
+   * Index of the fuel global in a module rewritten by {@link #instrument(byte[])}: it is the last
+   * imported global, after the module's own imported globals.
+   */
+  public static int fuelGlobalIndex(WasmModule metered) {
+    return metered.importSection().count(ExternalType.GLOBAL) - 1;
+  }
+
+  /**
+   * The fuel global's import moves every defined global up by one index; constant expressions are
+   * copied verbatim, so none may read a defined global (only extended constant expressions can).
+   */
+  private static void refuseDefinedGlobalsInConstantExpressions(
+      WasmModule module, int importedGlobals) {
+    List<List<? extends Instruction>> expressions = new ArrayList<>();
+    for (Global global : module.globalSection().globals()) {
+      expressions.add(global.initInstructions());
+    }
+    for (DataSegment segment : module.dataSection().dataSegments()) {
+      if (segment instanceof ActiveDataSegment active) {
+        expressions.add(active.offsetInstructions());
+      }
+    }
+    for (Element element : module.elementSection().elements()) {
+      if (element instanceof ActiveElement active) {
+        expressions.add(active.offset());
+      }
+      expressions.addAll(element.initializers());
+    }
+    for (List<? extends Instruction> expression : expressions) {
+      for (Instruction i : expression) {
+        if (i.opcode() == OpCode.GLOBAL_GET && i.operand(0) >= importedGlobals) {
+          throw new FuelMeteringException(
+              "a constant expression reads global " + i.operand(0) + ", defined in the module");
+        }
+      }
+    }
   }
 
   /** How one function body is metered, decided before any section is written. */
@@ -200,9 +238,9 @@ public final class FuelMetering {
     }
   }
 
-  /** The existing globals (if any) followed by {@code (global (mut i64) (i64.const MAX))}. */
-  private static WasmSink globalSection(byte[] wasm, Section existing) {
-    WasmSink out = new WasmSink(32);
+  /** The existing imports (if any) followed by the fuel global's. */
+  private static WasmSink importSection(byte[] wasm, Section existing) {
+    WasmSink out = new WasmSink(64);
     if (existing == null) {
       out.u32(1);
     } else {
@@ -210,38 +248,31 @@ public final class FuelMetering {
       out.u32(in.u32() + 1L);
       out.bytes(wasm, in.pos(), existing.end());
     }
-    out.u8(Opcodes.I64).u8(0x01); // mutable i64
-    out.u8(Opcodes.I64_CONST).s64(Long.MAX_VALUE).u8(Opcodes.END);
+    byte[] module = FUEL_MODULE.getBytes(StandardCharsets.UTF_8);
+    byte[] name = FUEL_NAME.getBytes(StandardCharsets.UTF_8);
+    out.u32(module.length).bytes(module).u32(name.length).bytes(name);
+    out.u8(0x03).u8(Opcodes.I64).u8(0x01); // a global: mutable i64
     return out;
   }
 
-  /** The existing exports minus any named {@link #FUEL_GLOBAL}, plus the fuel global's export. */
-  private static WasmSink exportSection(byte[] wasm, Section existing, int fuelGlobal) {
-    byte[] fuelName = FUEL_GLOBAL.getBytes(StandardCharsets.UTF_8);
-    WasmSink entries = new WasmSink(64);
-    int count = 0;
-    if (existing != null) {
-      WasmReader in = new WasmReader(wasm, existing.start());
-      int n = in.u32();
-      for (int i = 0; i < n; i++) {
-        int start = in.pos();
-        int nameLength = in.u32();
-        int nameStart = in.pos();
-        in.skip(nameLength);
-        in.u8(); // kind
-        in.u32(); // index
-        boolean clash =
-            Arrays.equals(wasm, nameStart, nameStart + nameLength, fuelName, 0, fuelName.length);
-        if (!clash) {
-          entries.bytes(wasm, start, in.pos());
-          count++;
-        }
+  /** The existing exports, defined globals' indices moved up by one behind the fuel import. */
+  private static WasmSink exportSection(byte[] wasm, Section existing, int importedGlobals) {
+    WasmReader in = new WasmReader(wasm, existing.start());
+    int n = in.u32();
+    WasmSink out = new WasmSink(existing.end() - existing.start() + 8);
+    out.u32(n);
+    for (int i = 0; i < n; i++) {
+      int start = in.pos();
+      in.skip(in.u32()); // name
+      int kind = in.u8();
+      int indexStart = in.pos();
+      int index = in.u32();
+      if (kind == 0x03 && index >= importedGlobals) {
+        out.bytes(wasm, start, indexStart).u32(index + 1L);
+      } else {
+        out.bytes(wasm, start, in.pos());
       }
     }
-    entries.u32(fuelName.length).bytes(fuelName).u8(0x03).u32(fuelGlobal); // 0x03: global
-    WasmSink out = new WasmSink(entries.size() + 5);
-    out.u32(count + 1L);
-    out.bytes(entries.toByteArray());
     return out;
   }
 
@@ -249,7 +280,7 @@ public final class FuelMetering {
       byte[] wasm,
       Section s,
       WasmModule module,
-      int fuelGlobal,
+      int importedGlobals,
       List<FunctionPlan> plans,
       FuelPassing passing) {
     WasmSink out = new WasmSink((s.end() - s.start()) * 2);
@@ -259,7 +290,7 @@ public final class FuelMetering {
       int params =
           module.typeSection().getType(module.functionSection().getFunctionType(f)).params().size();
       WasmSink body = new WasmSink((plan.bodyEnd() - plan.bodyStart()) * 2);
-      new FunctionMeterer(wasm, fuelGlobal, body)
+      new FunctionMeterer(wasm, importedGlobals, body)
           .meter(
               plan.bodyStart(),
               plan.bodyEnd(),

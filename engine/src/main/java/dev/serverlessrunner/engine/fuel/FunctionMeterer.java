@@ -138,6 +138,10 @@ final class FunctionMeterer {
       if (fuelParam && Opcodes.LOCAL_ACCESS.contains(op) && in.operand(0) >= paramCount) {
         // declared locals move up by one behind the fuel parameter
         out.u8(op.opcode()).u32(in.operand(0) + 1);
+      } else if ((op == OpCode.GLOBAL_GET || op == OpCode.GLOBAL_SET)
+          && in.operand(0) >= fuelGlobal) {
+        // defined globals move up by one behind the fuel global's import
+        out.u8(op.opcode()).u32(in.operand(0) + 1);
       } else {
         out.bytes(wasm, in.address(), end);
       }

@@ -8,6 +8,7 @@ final class Sections {
 
   static final int CUSTOM = 0;
   static final int TYPE = 1;
+  static final int IMPORT = 2;
   static final int FUNCTION = 3;
   static final int GLOBAL = 6;
   static final int EXPORT = 7;

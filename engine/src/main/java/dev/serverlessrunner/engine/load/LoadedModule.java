@@ -18,7 +18,6 @@ import java.util.function.Function;
  * @param meteredBytes size of the fuel-metered module that runs
  * @param module the parsed metered module
  * @param machineFactory the compiled code, or {@code null} to run in the interpreter
- * @param fuelGlobal index of the fuel counter global in the instance
  * @param startFunction the module's own Wasm start function, if it has one (run after fuel is set)
  * @param declaredMaxPages the memory maximum the module declares, if any
  * @param initialPages the memory size the module starts with
@@ -32,7 +31,6 @@ public record LoadedModule(
     int meteredBytes,
     WasmModule module,
     Function<Instance, Machine> machineFactory,
-    int fuelGlobal,
     OptionalInt startFunction,
     OptionalInt declaredMaxPages,
     int initialPages,

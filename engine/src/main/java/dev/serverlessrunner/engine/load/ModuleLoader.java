@@ -7,8 +7,6 @@ import com.dylibso.chicory.runtime.Machine;
 import com.dylibso.chicory.wasm.ChicoryException;
 import com.dylibso.chicory.wasm.Parser;
 import com.dylibso.chicory.wasm.WasmModule;
-import com.dylibso.chicory.wasm.types.Export;
-import com.dylibso.chicory.wasm.types.ExternalType;
 import com.dylibso.chicory.wasm.types.MemoryLimits;
 import dev.serverlessrunner.engine.fuel.FuelMetering;
 import dev.serverlessrunner.engine.fuel.FuelMeteringException;
@@ -94,7 +92,6 @@ public final class ModuleLoader {
     }
     MeteredModule metered = meter(digest, wasm);
     WasmModule module = parse(digest, metered.bytes());
-    int fuelGlobal = fuelGlobalIndex(digest, module);
     Set<Integer> interpreted = new HashSet<>();
     Function<Instance, Machine> factory =
         mode == CompilationMode.COMPILED ? compile(digest, module, interpreted) : null;
@@ -115,7 +112,6 @@ public final class ModuleLoader {
         metered.bytes().length,
         module,
         factory,
-        fuelGlobal,
         start,
         declaredMax,
         memory.initialPages(),
@@ -156,19 +152,6 @@ public final class ModuleLoader {
     } catch (FuelMeteringException e) {
       throw new ModuleRefusedException(digest, "cannot be fuel-metered: " + e.getMessage(), e);
     }
-  }
-
-  private static int fuelGlobalIndex(String digest, WasmModule module) {
-    var exports = module.exportSection();
-    for (int i = 0; i < exports.exportCount(); i++) {
-      Export export = exports.getExport(i);
-      if (FuelMetering.FUEL_GLOBAL.equals(export.name())
-          && export.exportType() == ExternalType.GLOBAL) {
-        return export.index();
-      }
-    }
-    throw new IllegalStateException(
-        digest + ": fuel metering did not export " + FuelMetering.FUEL_GLOBAL);
   }
 
   /**

@@ -1,8 +1,10 @@
 package dev.serverlessrunner.engine.sandbox;
 
 import com.dylibso.chicory.runtime.ChicoryInterruptedException;
+import com.dylibso.chicory.runtime.GlobalInstance;
 import com.dylibso.chicory.runtime.HostFunction;
 import com.dylibso.chicory.runtime.ImportFunction;
+import com.dylibso.chicory.runtime.ImportGlobal;
 import com.dylibso.chicory.runtime.ImportValues;
 import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.wasi.WasiExitException;
@@ -10,10 +12,13 @@ import com.dylibso.chicory.wasi.WasiOptions;
 import com.dylibso.chicory.wasi.WasiPreview1;
 import com.dylibso.chicory.wasm.ChicoryException;
 import com.dylibso.chicory.wasm.types.MemoryLimits;
+import com.dylibso.chicory.wasm.types.MutabilityType;
+import com.dylibso.chicory.wasm.types.Value;
 import dev.serverlessrunner.engine.ExecutionResult;
 import dev.serverlessrunner.engine.Invocation;
 import dev.serverlessrunner.engine.Limits;
 import dev.serverlessrunner.engine.Outcome;
+import dev.serverlessrunner.engine.fuel.FuelMetering;
 import dev.serverlessrunner.engine.load.LoadedModule;
 import dev.serverlessrunner.engine.load.PolicyValidator;
 import java.io.InputStream;
@@ -60,7 +65,7 @@ public final class Sandbox {
         new GuestPoll(
             started + limits.timeout().toNanos(), limits.timeout(), stdio::stdinRemaining);
     try (WasiPreview1 wasi = wasi(invocation, stdout, stderr, random)) {
-      run.execute(imports(module.wasiImports(), wasi, stdio, poll));
+      run.execute(imports(module.wasiImports(), wasi, stdio, poll, run.fuel));
     }
     long duration = System.nanoTime() - started;
     Ending ending = run.ending(deadline);
@@ -111,15 +116,21 @@ public final class Sandbox {
         wanted,
         wasi,
         stdio,
-        new GuestPoll(System.nanoTime() + unbounded.toNanos(), unbounded, stdio::stdinRemaining));
+        new GuestPoll(System.nanoTime() + unbounded.toNanos(), unbounded, stdio::stdinRemaining),
+        null);
   }
 
   /**
-   * Only the functions the module imports: Chicory matches imports against every function given,
-   * and a C guest uses a handful of WASI's 46.
+   * Only the functions the module imports (Chicory matches imports against every function given,
+   * and a C guest uses a handful of WASI's 46), plus the fuel counter of a metered module ({@code
+   * fuel}, {@code null} for an unmetered one).
    */
   static ImportValues imports(
-      Set<String> wanted, WasiPreview1 wasi, GuestStdio stdio, GuestPoll poll) {
+      Set<String> wanted,
+      WasiPreview1 wasi,
+      GuestStdio stdio,
+      GuestPoll poll,
+      GlobalInstance fuel) {
     List<ImportFunction> kept = new ArrayList<>(wanted.size());
     for (HostFunction function : wasi.toHostFunctions()) {
       if (wanted.contains(function.name()) && !REPLACED.contains(function.name())) {
@@ -134,7 +145,11 @@ public final class Sandbox {
     if (wanted.contains("poll_oneoff")) {
       kept.add(poll.hostFunction());
     }
-    return ImportValues.builder().withFunctions(kept).build();
+    ImportValues.Builder imports = ImportValues.builder().withFunctions(kept);
+    if (fuel != null) {
+      imports.addGlobal(new ImportGlobal(FuelMetering.FUEL_MODULE, FuelMetering.FUEL_NAME, fuel));
+    }
+    return imports.build();
   }
 
   /** How a run ended, before it is turned into a result. */
@@ -145,6 +160,10 @@ public final class Sandbox {
     private final LoadedModule module;
     private final Limits limits;
     private final MemoryLimits memoryLimits;
+
+    /** The metered module's fuel counter, holding the budget until the guest runs. */
+    private final GlobalInstance fuel;
+
     private Instance instance;
     private int exitCode = -1;
     private Throwable failure;
@@ -153,6 +172,7 @@ public final class Sandbox {
       this.module = module;
       this.limits = limits;
       this.memoryLimits = new MemoryLimits(module.initialPages(), cap());
+      this.fuel = new GlobalInstance(Value.i64(limits.fuel()), MutabilityType.Var);
     }
 
     /** Hands the memory to the next run on this thread; the instance must not run again. */
@@ -165,7 +185,6 @@ public final class Sandbox {
     void execute(ImportValues imports) {
       try {
         instance = instantiate(imports);
-        instance.global(module.fuelGlobal()).setValue(limits.fuel());
         if (module.startFunction().isPresent()) {
           instance.getMachine().call(module.startFunction().getAsInt(), new long[0]);
         }
@@ -201,7 +220,7 @@ public final class Sandbox {
     }
 
     long fuelRemaining() {
-      return instance == null ? limits.fuel() : instance.global(module.fuelGlobal()).getValue();
+      return fuel.getValue();
     }
 
     long fuelConsumed() {

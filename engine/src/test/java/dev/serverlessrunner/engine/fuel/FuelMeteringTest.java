@@ -249,26 +249,33 @@ class FuelMeteringTest {
   }
 
   @Test
-  void moduleWithoutGlobalOrExportSectionGainsTheFuelGlobal() {
+  void moduleWithoutImportSectionGainsTheFuelImport() {
     TinyModule m = new TinyModule();
     int t = m.type(NONE, NONE);
     m.function(t, 0x41, 1, 0x1A, 0x0B).start(0); // i32.const 1; drop; end — run at instantiation
 
-    Instance instance = Instance.builder(Parser.parse(meter(m))).build();
+    Instance instance =
+        Instance.builder(Parser.parse(meter(m)))
+            .withImportValues(Engine.withFuel(NO_IMPORTS, BUDGET))
+            .build();
 
-    assertThat(Engine.fuel(instance)).isEqualTo(Long.MAX_VALUE - 3);
+    assertThat(Engine.fuel(instance)).isEqualTo(BUDGET - 3);
   }
 
-  @Test
-  void existingExportWithTheFuelGlobalsNameIsReplaced() {
+  @ParameterizedTest
+  @EnumSource(Engine.class)
+  void definedGlobalsMoveUpBehindTheFuelImportEverywhere(Engine engine) {
     TinyModule m = new TinyModule();
-    int t = m.type(NONE, NONE);
-    m.function(t, 0x0B).exportFunction(FuelMetering.FUEL_GLOBAL, 0).exportFunction("f", 0);
+    int t = m.type(NONE, new int[] {I32});
+    m.globalI32(true, 5).exportGlobal("five", 0);
+    // global.get 0; i32.const 1; i32.add; global.set 0; global.get 0; end
+    m.function(t, 0x23, 0, 0x41, 1, 0x6A, 0x24, 0, 0x23, 0, 0x0B).exportFunction("f", 0);
 
-    Instance instance = Engine.INTERPRETER.instantiate(meter(m), NO_IMPORTS, BUDGET);
-    instance.export("f").apply();
+    Instance instance = engine.instantiate(meter(m), NO_IMPORTS, BUDGET);
 
-    assertThat(BUDGET - Engine.fuel(instance)).isEqualTo(1);
+    assertThat(instance.export("f").apply()[0]).isEqualTo(6);
+    assertThat(instance.exports().global("five").getValue()).isEqualTo(6);
+    assertThat(BUDGET - Engine.fuel(instance)).isEqualTo(6);
   }
 
   @ParameterizedTest
