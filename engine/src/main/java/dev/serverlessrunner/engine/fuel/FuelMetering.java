@@ -84,6 +84,12 @@ public final class FuelMetering {
   public static MeteredModule instrument(byte[] wasm) {
     WasmModule module = parse(wasm);
     int importedGlobals = module.importSection().count(ExternalType.GLOBAL);
+    for (int i = 0; i < module.importSection().importCount(); i++) {
+      if (FUEL_MODULE.equals(module.importSection().getImport(i).module())) {
+        // it would get the fuel counter itself, and could refill it
+        throw new FuelMeteringException("the module imports from " + FUEL_MODULE);
+      }
+    }
     refuseDefinedGlobalsInConstantExpressions(module, importedGlobals);
     List<Section> sections = Sections.split(wasm);
     List<FunctionPlan> plans = planFunctions(wasm, sections, module);

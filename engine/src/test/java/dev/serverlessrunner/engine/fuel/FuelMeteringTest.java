@@ -298,6 +298,18 @@ class FuelMeteringTest {
   }
 
   @Test
+  void moduleImportingFromTheFuelModuleIsRejected() {
+    TinyModule m = new TinyModule();
+    int t = m.type(NONE, NONE);
+    m.importGlobal(FuelMetering.FUEL_MODULE, FuelMetering.FUEL_NAME, I32, true);
+    m.function(t, 0x0B);
+
+    assertThatThrownBy(() -> meter(m))
+        .isInstanceOf(FuelMeteringException.class)
+        .hasMessageContaining(FuelMetering.FUEL_MODULE);
+  }
+
+  @Test
   void customSectionsAreKept() {
     TinyModule m = new TinyModule();
     int t = m.type(NONE, NONE);
