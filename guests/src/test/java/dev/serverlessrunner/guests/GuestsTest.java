@@ -48,6 +48,7 @@ class GuestsTest {
             "wat-loop",
             "sleep",
             "no-start",
+            "unknown-import",
             "not-wasm")
         .isSorted()
         .doesNotHaveDuplicates();

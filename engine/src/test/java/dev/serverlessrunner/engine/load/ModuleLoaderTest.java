@@ -33,6 +33,7 @@ class ModuleLoaderTest {
         "threads-shared-memory | declares a shared memory",
         "gc-types              | declares a GC struct type",
         "no-start              | has no _start export",
+        "unknown-import        | env.launch_missiles",
       })
   void policyGuestIsRefusedWithItsReason(String guest, String reason) {
     assertThatThrownBy(() -> loader.load(Guests.bytes(guest)))
