@@ -5,6 +5,7 @@ import dev.serverlessrunner.crd.function.FunctionSource;
 import dev.serverlessrunner.crd.function.OciSource;
 import dev.serverlessrunner.crd.function.WasmFunction;
 import dev.serverlessrunner.crd.function.WasmFunctionSpec;
+import dev.serverlessrunner.guests.Guests;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
@@ -13,8 +14,8 @@ import java.util.Base64;
 
 /** WasmFunction and module ConfigMap fixtures. */
 public final class TestFunctions {
-  /** The smallest valid module: magic number and version 1, no sections. */
-  public static final byte[] EMPTY_MODULE = {0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00};
+  /** A module runners serve: the greeter guest. */
+  public static final byte[] MODULE = Guests.bytes("greeter");
 
   /** Key under which fixtures store modules. */
   public static final String KEY = "module.wasm";
@@ -27,7 +28,7 @@ public final class TestFunctions {
     ConfigMapSource cm = new ConfigMapSource();
     cm.setName(configMap);
     cm.setKey(KEY);
-    FunctionSource source = new FunctionSource();
+    ModuleSource source = new ModuleSource();
     source.setConfigMap(cm);
     WasmFunctionSpec spec = new WasmFunctionSpec();
     spec.setPool(pool);
@@ -67,14 +68,16 @@ public final class TestFunctions {
         .build();
   }
 
-  /** A valid module that differs per {@code variant} (by a custom section), so digests differ. */
+  /**
+   * A servable module that differs per {@code variant} (by a custom section), so digests differ.
+   */
   public static byte[] moduleVariant(int variant) {
-    byte[] bytes = java.util.Arrays.copyOf(EMPTY_MODULE, EMPTY_MODULE.length + 4);
-    // A custom section: id 0, size 2, name length 1, a one-letter name that varies.
-    bytes[EMPTY_MODULE.length] = 0x00;
-    bytes[EMPTY_MODULE.length + 1] = 0x02;
-    bytes[EMPTY_MODULE.length + 2] = 0x01;
-    bytes[EMPTY_MODULE.length + 3] = (byte) ('a' + variant % 26);
+    byte[] bytes = java.util.Arrays.copyOf(MODULE, MODULE.length + 4);
+    // A trailing custom section: id 0, size 2, name length 1, a one-letter name that varies.
+    bytes[MODULE.length] = 0x00;
+    bytes[MODULE.length + 1] = 0x02;
+    bytes[MODULE.length + 2] = 0x01;
+    bytes[MODULE.length + 3] = (byte) ('a' + variant % 26);
     return bytes;
   }
 }

@@ -4,12 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.serverlessrunner.crd.function.FunctionLimits;
 import dev.serverlessrunner.crd.function.WasmFunction;
+import io.fabric8.kubernetes.api.model.Condition;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Hostile guests deployed like any function and called through HTTP: each is stopped by its limits,
@@ -69,6 +72,30 @@ class HostileGuestsIT {
         .isEqualTo("False");
     for (LocalPlatform.RunnerPod runner : platform.runners()) {
       assertThat(runner.client().post("hostile-not-wasm", "").status()).isEqualTo(404);
+    }
+  }
+
+  @ParameterizedTest(name = "{0} is refused: {1}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "simd                | uses SIMD",
+        "no-start            | has no _start export",
+        "unknown-import      | env.launch_missiles",
+        "huge-initial-memory | above the cap of 1024 pages",
+      })
+  void modulesTheRunnersPolicyRefusesAreNeverReadyNorServed(
+      String guest, String reason, LocalPlatform platform) {
+    String name = "refused-" + guest;
+    platform.functions().createFromConfigMap(name, guest, f -> {});
+
+    Condition source = platform.functions().awaitCondition(name, "SourceResolved", "PolicyRefused");
+    assertThat(source.getStatus()).isEqualTo("False");
+    assertThat(source.getMessage()).contains(reason);
+    Condition ready = platform.functions().awaitCondition(name, "Ready", "PolicyRefused");
+    assertThat(ready.getStatus()).isEqualTo("False");
+    for (LocalPlatform.RunnerPod runner : platform.runners()) {
+      assertThat(runner.client().post(name, "").status()).isEqualTo(404);
     }
   }
 

@@ -1,5 +1,7 @@
 package dev.serverlessrunner.engine.load;
 
+import dev.serverlessrunner.engine.Limits;
+
 /**
  * What the runner accepts at load time, beyond Wasm validity.
  *
@@ -21,6 +23,18 @@ public record ModulePolicy(int maxMemoryPages, long maxTableEntries, int maxModu
   /** 1024 pages (64 MiB), 100,000 table entries, 50 MiB modules. */
   public static final ModulePolicy DEFAULTS =
       new ModulePolicy(1024, 100_000, DEFAULT_MAX_MODULE_BYTES);
+
+  /**
+   * The policy a runner loads modules with: a module may declare no more initial memory than the
+   * largest memory a function may have ({@code maxMemoryBytes}), and no more bytes than {@code
+   * maxModuleBytes}. The operator checks modules with the same policy, so a function is Ready only
+   * when a runner will serve it.
+   */
+  public static ModulePolicy forRunner(long maxMemoryBytes, long maxModuleBytes) {
+    return DEFAULTS
+        .withMaxMemoryPages((int) Math.min(65536, maxMemoryBytes / Limits.PAGE_SIZE))
+        .withMaxModuleBytes((int) Math.min(Integer.MAX_VALUE, maxModuleBytes));
+  }
 
   public ModulePolicy {
     if (maxMemoryPages < 1 || maxMemoryPages > 65536) {

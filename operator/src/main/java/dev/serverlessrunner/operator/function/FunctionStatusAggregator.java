@@ -100,13 +100,16 @@ public final class FunctionStatusAggregator {
 
     Condition ready;
     if (!resolved) {
+      // A module the runners refuse is worth its own Ready reason: fixing the source will not do,
+      // the module itself must change.
+      boolean refused = RunnerModuleCheck.POLICY_REFUSED.equals(sourceResolved.getReason());
       ready =
           Conditions.of(
               before,
               CrdGroup.CONDITION_READY,
               false,
-              SOURCE_NOT_RESOLVED,
-              "The module source is not resolved: " + sourceResolved.getMessage(),
+              refused ? RunnerModuleCheck.POLICY_REFUSED : SOURCE_NOT_RESOLVED,
+              (refused ? "" : "The module source is not resolved: ") + sourceResolved.getMessage(),
               generation,
               now);
     } else if (pool.isEmpty()) {

@@ -1,5 +1,6 @@
 package dev.serverlessrunner.operator.function;
 
+import dev.serverlessrunner.crd.function.ConfigMapModules;
 import dev.serverlessrunner.crd.function.OciSource;
 import dev.serverlessrunner.oci.OciException;
 import dev.serverlessrunner.oci.OciReference;
@@ -20,9 +21,10 @@ import java.util.Set;
 import java.util.function.Function;
 
 /**
- * Resolves an OCI source to the digest and size of its Wasm module from the manifest alone (the
- * layer digest is the sha256 of the module bytes, so runners fetch the blob by it directly), with
- * the credentials of the pull Secret when one is named.
+ * Resolves an OCI source to the digest and size of its Wasm module from the manifest (the layer
+ * digest is the sha256 of the module bytes, so runners fetch the blob by it directly), with the
+ * credentials of the pull Secret when one is named. The module itself is pulled once per digest, to
+ * check that runners will load it.
  */
 @Singleton
 public class OciModuleResolver {
@@ -54,14 +56,16 @@ public class OciModuleResolver {
   public static final String REGISTRY_UNAVAILABLE = "RegistryUnavailable";
 
   private final RegistryClient registry;
+  private final RunnerModuleCheck check;
 
   @Inject
-  public OciModuleResolver(OperatorConfig config) {
-    this(new RegistryClient(options(config.sources())));
+  public OciModuleResolver(OperatorConfig config, RunnerModuleCheck check) {
+    this(new RegistryClient(options(config.sources())), check);
   }
 
-  OciModuleResolver(RegistryClient registry) {
+  OciModuleResolver(RegistryClient registry, RunnerModuleCheck check) {
     this.registry = registry;
+    this.check = check;
   }
 
   /**
@@ -103,10 +107,12 @@ public class OciModuleResolver {
     }
     try {
       ResolvedWasm wasm = registry.resolveWasm(ref, credentials);
-      return new SourceResolution.Resolved(
-          wasm.moduleDigest(),
-          wasm.moduleSize(),
-          source.getRef() + " (manifest " + wasm.manifestDigest() + ")");
+      return check.check(
+          new SourceResolution.Resolved(
+              wasm.moduleDigest(),
+              wasm.moduleSize(),
+              source.getRef() + " (manifest " + wasm.manifestDigest() + ")"),
+          () -> registry.pullBlob(ref, wasm.moduleDigest(), credentials));
     } catch (OciException e) {
       String reason = reason(e.kind());
       return e.kind().isTransient()
@@ -122,7 +128,7 @@ public class OciModuleResolver {
       case UNAUTHORIZED -> REGISTRY_UNAUTHORIZED;
       case UNSUPPORTED_ARTIFACT -> NOT_WASM_ARTIFACT;
       case DIGEST_MISMATCH -> DIGEST_MISMATCH;
-      case TOO_LARGE -> ConfigMapModuleResolver.MODULE_TOO_LARGE;
+      case TOO_LARGE -> ConfigMapModules.MODULE_TOO_LARGE;
       case PROTOCOL -> REGISTRY_PROTOCOL_ERROR;
       case UNREACHABLE -> REGISTRY_UNAVAILABLE;
     };

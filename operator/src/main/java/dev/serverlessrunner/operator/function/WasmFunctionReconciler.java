@@ -1,6 +1,6 @@
 package dev.serverlessrunner.operator.function;
 
-import dev.serverlessrunner.crd.function.FunctionSource;
+import dev.serverlessrunner.crd.function.ModuleSource;
 import dev.serverlessrunner.crd.function.WasmFunction;
 import dev.serverlessrunner.crd.function.WasmFunctionStatus;
 import dev.serverlessrunner.crd.pool.FunctionCeilings;
@@ -27,9 +27,10 @@ import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 /**
- * Resolves a function's module (ConfigMap or OCI registry) to a digest and reports whether its pool
- * can serve it. Watches the referenced ConfigMaps and RunnerPools, so fixing either makes the
- * function Ready without touching it.
+ * Resolves a function's module (ConfigMap or OCI registry) to a digest, checks that runners will
+ * load it ({@link RunnerModuleCheck}) and reports whether its pool can serve it. Watches the
+ * referenced ConfigMaps and RunnerPools, so fixing either makes the function Ready without touching
+ * it.
  */
 // Resource versions are not compared: with comparison on, a spec change that lands just before
 // our own status patch was dropped as stale, and the children never followed it.
@@ -46,13 +47,18 @@ public class WasmFunctionReconciler implements Reconciler<WasmFunction> {
 
   private final OperatorConfig config;
   private final OciModuleResolver ociResolver;
+  private final RunnerModuleCheck check;
   private final WarningEvents events;
   private final Clock clock = Clock.systemUTC();
 
   public WasmFunctionReconciler(
-      OperatorConfig config, OciModuleResolver ociResolver, WarningEvents events) {
+      OperatorConfig config,
+      OciModuleResolver ociResolver,
+      RunnerModuleCheck check,
+      WarningEvents events) {
     this.config = config;
     this.ociResolver = ociResolver;
+    this.check = check;
     this.events = events;
   }
 
@@ -100,14 +106,14 @@ public class WasmFunctionReconciler implements Reconciler<WasmFunction> {
   }
 
   private SourceResolution resolve(WasmFunction fn, Context<WasmFunction> context) {
-    FunctionSource source = fn.getSpec().getSource();
+    ModuleSource source = fn.getSpec().getSource();
     String namespace = fn.getMetadata().getNamespace();
     if (source.getConfigMap() != null) {
       ConfigMap configMap =
           secondary(context, ConfigMap.class, source.getConfigMap().getName(), namespace)
               .orElse(null);
       return ConfigMapModuleResolver.resolve(
-          source.getConfigMap(), namespace, configMap, config.sources().maxModuleBytes());
+          source.getConfigMap(), namespace, configMap, config.sources().maxModuleBytes(), check);
     }
     return ociResolver.resolve(source.getOci(), namespace, context.getClient());
   }

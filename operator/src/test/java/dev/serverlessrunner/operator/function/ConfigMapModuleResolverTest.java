@@ -2,14 +2,24 @@ package dev.serverlessrunner.operator.function;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.serverlessrunner.crd.function.ConfigMapModules;
 import dev.serverlessrunner.crd.function.ConfigMapSource;
+import dev.serverlessrunner.engine.load.ModuleDigest;
+import dev.serverlessrunner.guests.Guests;
+import dev.serverlessrunner.operator.TestConfig;
 import dev.serverlessrunner.operator.TestFunctions;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
+@Timeout(120)
 class ConfigMapModuleResolverTest {
   private static final ConfigMapSource SOURCE = source();
+  private static final RunnerModuleCheck CHECK = new RunnerModuleCheck(TestConfig.defaults());
+  private static final long MAX = 1 << 20;
 
   private static ConfigMapSource source() {
     ConfigMapSource source = new ConfigMapSource();
@@ -19,31 +29,33 @@ class ConfigMapModuleResolverTest {
   }
 
   private static SourceResolution resolve(ConfigMap cm, long max) {
-    return ConfigMapModuleResolver.resolve(SOURCE, "ns", cm, max);
+    return ConfigMapModuleResolver.resolve(SOURCE, "ns", cm, max, CHECK);
+  }
+
+  private static SourceResolution.Invalid refused(String guest) {
+    return (SourceResolution.Invalid)
+        resolve(TestFunctions.moduleConfigMap("ns", "mod", Guests.bytes(guest)), MAX);
   }
 
   @Test
-  void validModuleResolvesToItsSha256AndSize() {
+  void servableModuleResolvesToItsSha256AndSize() {
     SourceResolution result =
-        resolve(TestFunctions.moduleConfigMap("ns", "mod", TestFunctions.EMPTY_MODULE), 1024);
+        resolve(TestFunctions.moduleConfigMap("ns", "mod", TestFunctions.MODULE), MAX);
 
     assertThat(result)
         .isEqualTo(
             new SourceResolution.Resolved(
-                "sha256:93a44bbb96c751218e4c00d479e4c14358122a389acca16205b1e4d0dc5f9476",
-                8L,
+                ModuleDigest.of(TestFunctions.MODULE),
+                (long) TestFunctions.MODULE.length,
                 "ConfigMap ns/mod key module.wasm"));
   }
 
   @Test
   void missingConfigMapTellsHowToCreateIt() {
-    SourceResolution result = resolve(null, 1024);
+    SourceResolution.Invalid result = (SourceResolution.Invalid) resolve(null, MAX);
 
-    assertThat(result).isInstanceOf(SourceResolution.Invalid.class);
-    assertThat(((SourceResolution.Invalid) result).reason())
-        .isEqualTo(ConfigMapModuleResolver.CONFIG_MAP_NOT_FOUND);
-    assertThat(((SourceResolution.Invalid) result).message())
-        .contains("kubectl create configmap mod --from-file=module.wasm=");
+    assertThat(result.reason()).isEqualTo(ConfigMapModules.CONFIG_MAP_NOT_FOUND);
+    assertThat(result.message()).contains("kubectl create configmap mod --from-file=module.wasm=");
   }
 
   @Test
@@ -56,9 +68,9 @@ class ConfigMapModuleResolverTest {
             .addToBinaryData("other.wasm", "AGFzbQEAAAA=")
             .build();
 
-    SourceResolution.Invalid result = (SourceResolution.Invalid) resolve(cm, 1024);
+    SourceResolution.Invalid result = (SourceResolution.Invalid) resolve(cm, MAX);
 
-    assertThat(result.reason()).isEqualTo(ConfigMapModuleResolver.KEY_NOT_FOUND);
+    assertThat(result.reason()).isEqualTo(ConfigMapModules.KEY_NOT_FOUND);
     assertThat(result.message()).contains("[other.wasm]");
   }
 
@@ -72,33 +84,54 @@ class ConfigMapModuleResolverTest {
             .addToData(TestFunctions.KEY, "not binary")
             .build();
 
-    assertThat(((SourceResolution.Invalid) resolve(cm, 1024)).reason())
-        .isEqualTo(ConfigMapModuleResolver.KEY_NOT_BINARY);
+    assertThat(((SourceResolution.Invalid) resolve(cm, MAX)).reason())
+        .isEqualTo(ConfigMapModules.KEY_NOT_BINARY);
   }
 
   @Test
-  void bytesWithoutTheWasmMagicNumberAreRefused() {
-    ConfigMap cm = TestFunctions.moduleConfigMap("ns", "mod", new byte[] {0x7f, 'E', 'L', 'F'});
+  void bytesThatAreNotWasmAreRefusedAsNotWasm() {
+    SourceResolution.Invalid result = refused("not-wasm");
 
-    assertThat(((SourceResolution.Invalid) resolve(cm, 1024)).reason())
-        .isEqualTo(ConfigMapModuleResolver.NOT_WASM);
+    assertThat(result.reason()).isEqualTo(RunnerModuleCheck.NOT_WASM);
+    assertThat(result.message()).contains("is not a valid WebAssembly module");
   }
 
   @Test
-  void tooShortBytesAreRefused() {
+  void tooShortBytesAreRefusedAsNotWasm() {
     ConfigMap cm = TestFunctions.moduleConfigMap("ns", "mod", new byte[] {0x00, 'a'});
 
-    assertThat(((SourceResolution.Invalid) resolve(cm, 1024)).reason())
-        .isEqualTo(ConfigMapModuleResolver.NOT_WASM);
+    assertThat(((SourceResolution.Invalid) resolve(cm, MAX)).reason())
+        .isEqualTo(RunnerModuleCheck.NOT_WASM);
+  }
+
+  @ParameterizedTest(name = "{0} is refused: {1}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "simd                  | uses SIMD",
+        "no-start              | has no _start export",
+        "huge-initial-memory   | above the cap of 1024 pages",
+        "huge-table            | above the cap of 100000",
+        "multi-memory          | declares 2 memories",
+        "threads-shared-memory | declares a shared memory",
+        "gc-types              | declares a GC struct type",
+        "unknown-import        | env.launch_missiles",
+      })
+  void moduleTheRunnersPolicyRefusesIsPolicyRefusedWithTheValidatorsReason(
+      String guest, String reason) {
+    SourceResolution.Invalid result = refused(guest);
+
+    assertThat(result.reason()).isEqualTo(RunnerModuleCheck.POLICY_REFUSED);
+    assertThat(result.message()).contains(reason);
   }
 
   @Test
   void moduleOverTheSizeLimitIsRefused() {
-    ConfigMap cm = TestFunctions.moduleConfigMap("ns", "mod", TestFunctions.EMPTY_MODULE);
+    ConfigMap cm = TestFunctions.moduleConfigMap("ns", "mod", TestFunctions.MODULE);
 
     SourceResolution.Invalid result = (SourceResolution.Invalid) resolve(cm, 7);
 
-    assertThat(result.reason()).isEqualTo(ConfigMapModuleResolver.MODULE_TOO_LARGE);
-    assertThat(result.message()).contains("8 bytes").contains("limit of 7");
+    assertThat(result.reason()).isEqualTo(ConfigMapModules.MODULE_TOO_LARGE);
+    assertThat(result.message()).contains("limit of 7 bytes");
   }
 }

@@ -11,11 +11,12 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A loopback HTTP server speaking the parts of the distribution API v2 the operator uses: manifests
- * fetched by GET behind a bearer-token challenge whose token service wants basic credentials, each
- * answered with its {@code Docker-Content-Digest}.
+ * and blobs fetched by GET behind a bearer-token challenge whose token service wants basic
+ * credentials, each manifest answered with its {@code Docker-Content-Digest}.
  */
 public final class FakeRegistry implements AutoCloseable {
   public static final String USER = "robot";
@@ -23,9 +24,12 @@ public final class FakeRegistry implements AutoCloseable {
   static final String TOKEN = "t0ken";
 
   private static final String MANIFESTS = "/manifests/";
+  private static final String BLOBS = "/blobs/";
 
   private final HttpServer server;
   private final Map<String, String> manifests = new ConcurrentHashMap<>();
+  private final Map<String, byte[]> blobs = new ConcurrentHashMap<>();
+  private final AtomicInteger blobPulls = new AtomicInteger();
 
   public FakeRegistry() throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -61,6 +65,22 @@ public final class FakeRegistry implements AutoCloseable {
     manifests.put("/v2/" + repository + MANIFESTS + reference, manifestJson);
   }
 
+  /** Serves {@code content} at {@code /v2/<repository>/blobs/<its sha256 digest>}. */
+  public void putBlob(String repository, byte[] content) {
+    blobs.put("/v2/" + repository + BLOBS + Digests.sha256(content), content);
+  }
+
+  /** Serves {@code wasm} as a one-layer Wasm artifact tagged {@code tag}. */
+  public void putWasm(String repository, String tag, byte[] wasm) {
+    putBlob(repository, wasm);
+    put(repository, tag, wasmManifest("application/wasm", Digests.sha256(wasm), wasm.length));
+  }
+
+  /** Blobs served so far. */
+  public int blobPulls() {
+    return blobPulls.get();
+  }
+
   private void token(HttpExchange exchange) throws IOException {
     String expected =
         "Basic "
@@ -75,12 +95,13 @@ public final class FakeRegistry implements AutoCloseable {
 
   private void manifest(HttpExchange exchange) throws IOException {
     String path = exchange.getRequestURI().getPath();
-    if (!exchange.getRequestMethod().equals("GET") || !path.contains(MANIFESTS)) {
+    boolean blob = path.contains(BLOBS);
+    if (!exchange.getRequestMethod().equals("GET") || !(blob || path.contains(MANIFESTS))) {
       send(exchange, 405, "{\"errors\":[{\"code\":\"UNSUPPORTED\"}]}");
       return;
     }
     if (!("Bearer " + TOKEN).equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
-      String repository = path.substring("/v2/".length(), path.indexOf(MANIFESTS));
+      String repository = path.substring("/v2/".length(), path.indexOf(blob ? BLOBS : MANIFESTS));
       exchange
           .getResponseHeaders()
           .add(
@@ -93,6 +114,10 @@ public final class FakeRegistry implements AutoCloseable {
       send(exchange, 401, "{\"errors\":[{\"code\":\"UNAUTHORIZED\"}]}");
       return;
     }
+    if (blob) {
+      sendBlob(exchange, blobs.get(path));
+      return;
+    }
     String body = manifests.get(path);
     if (body == null) {
       send(exchange, 404, "{\"errors\":[{\"code\":\"MANIFEST_UNKNOWN\"}]}");
@@ -102,6 +127,18 @@ public final class FakeRegistry implements AutoCloseable {
         .getResponseHeaders()
         .add("Docker-Content-Digest", Digests.sha256(body.getBytes(StandardCharsets.UTF_8)));
     send(exchange, 200, body);
+  }
+
+  private void sendBlob(HttpExchange exchange, byte[] content) throws IOException {
+    if (content == null) {
+      send(exchange, 404, "{\"errors\":[{\"code\":\"BLOB_UNKNOWN\"}]}");
+      return;
+    }
+    blobPulls.incrementAndGet();
+    exchange.getResponseHeaders().add("Content-Type", "application/octet-stream");
+    exchange.sendResponseHeaders(200, content.length);
+    exchange.getResponseBody().write(content);
+    exchange.close();
   }
 
   private static void send(HttpExchange exchange, int status, String body) throws IOException {

@@ -3,6 +3,7 @@ package dev.serverlessrunner.operator.function;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.serverlessrunner.crd.function.OciSource;
+import dev.serverlessrunner.guests.Guests;
 import dev.serverlessrunner.oci.Digests;
 import dev.serverlessrunner.oci.RegistryClient;
 import dev.serverlessrunner.oci.RegistryClientOptions;
@@ -28,8 +29,8 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class OciModuleResolverTest {
   private static final String NS = "team";
-  private static final String MODULE_DIGEST = Digests.sha256(TestFunctions.EMPTY_MODULE);
-  private static final long MODULE_SIZE = TestFunctions.EMPTY_MODULE.length;
+  private static final String MODULE_DIGEST = Digests.sha256(TestFunctions.MODULE);
+  private static final long MODULE_SIZE = TestFunctions.MODULE.length;
 
   private final Map<String, Secret> secrets = new HashMap<>();
   private FakeRegistry registry;
@@ -38,10 +39,7 @@ class OciModuleResolverTest {
   @BeforeEach
   void start() throws IOException {
     registry = new FakeRegistry();
-    registry.put(
-        "team/hello",
-        "1.0",
-        FakeRegistry.wasmManifest("application/wasm", MODULE_DIGEST, MODULE_SIZE));
+    registry.putWasm("team/hello", "1.0", TestFunctions.MODULE);
     secrets.put("pull", pullSecret(".dockerconfigjson", dockerConfig(true)));
     resolver = resolver(Map.of());
   }
@@ -54,7 +52,8 @@ class OciModuleResolverTest {
 
   private OciModuleResolver resolver(Map<String, String> properties) {
     return new OciModuleResolver(
-        new RegistryClient(OciModuleResolver.options(TestConfig.with(properties).sources())));
+        new RegistryClient(OciModuleResolver.options(TestConfig.with(properties).sources())),
+        new RunnerModuleCheck(TestConfig.with(properties)));
   }
 
   private String dockerConfig(boolean withAuths) {
@@ -101,6 +100,27 @@ class OciModuleResolverTest {
               assertThat(r.sizeBytes()).isEqualTo(MODULE_SIZE);
               assertThat(r.origin()).contains("team/hello:1.0").contains("manifest sha256:");
             });
+  }
+
+  @Test
+  void moduleTheRunnersRefuseIsPolicyRefusedWithTheValidatorsReason() {
+    registry.putWasm("team/hello", "simd", Guests.bytes("simd"));
+
+    assertThat(resolve(source("team/hello:simd", "pull")))
+        .isInstanceOfSatisfying(
+            SourceResolution.Invalid.class,
+            i -> {
+              assertThat(i.reason()).isEqualTo(RunnerModuleCheck.POLICY_REFUSED);
+              assertThat(i.message()).contains("uses SIMD");
+            });
+  }
+
+  @Test
+  void aCheckedModuleIsNotPulledAgain() {
+    resolve(source("team/hello:1.0", "pull"));
+    resolve(source("team/hello:1.0", "pull"));
+
+    assertThat(registry.blobPulls()).isEqualTo(1);
   }
 
   @Test
@@ -172,7 +192,7 @@ class OciModuleResolverTest {
   @Test
   void layerLargerThanMaxModuleBytesIsModuleTooLarge() {
     resolver.close();
-    resolver = resolver(Map.of("serverlessrunner.operator.sources.max-module-bytes", "4"));
+    resolver = resolver(Map.of("serverlessrunner.operator.sources.max-module-bytes", "100"));
 
     assertThat(reasonOf(resolve(source("team/hello:1.0", "pull")))).isEqualTo("ModuleTooLarge");
   }

@@ -3,6 +3,7 @@ package dev.serverlessrunner.operator.function;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.serverlessrunner.crd.function.ConfigMapModules;
 import dev.serverlessrunner.crd.function.FunctionLimits;
 import dev.serverlessrunner.crd.function.OciSource;
 import dev.serverlessrunner.crd.function.WasmFunction;
@@ -10,6 +11,7 @@ import dev.serverlessrunner.crd.function.WasmFunctionStatus;
 import dev.serverlessrunner.crd.pool.LimitCeilings;
 import dev.serverlessrunner.crd.pool.PoolFunctionLimits;
 import dev.serverlessrunner.crd.pool.RunnerPool;
+import dev.serverlessrunner.guests.Guests;
 import dev.serverlessrunner.oci.Digests;
 import dev.serverlessrunner.operator.TestFunctions;
 import dev.serverlessrunner.operator.TestPools;
@@ -29,6 +31,8 @@ import java.util.Base64;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 @WithKubernetesTestServer(crud = true)
 // Not restricted to this class, so both *IT classes share one Quarkus start.
@@ -80,13 +84,13 @@ class WasmFunctionReconcilerIT {
   @Test
   void validConfigMapModuleMakesTheFunctionReadyWithItsDigest() {
     createPool("pool-a");
-    createConfigMap("mod-a", TestFunctions.EMPTY_MODULE);
+    createConfigMap("mod-a", TestFunctions.MODULE);
     createFunction("fn-a", "pool-a", "mod-a");
 
     awaitCondition("fn-a", "Ready", "True", FunctionStatusAggregator.READY);
     WasmFunctionStatus status = status("fn-a");
-    assertThat(status.getDigest()).isEqualTo(Digests.sha256(TestFunctions.EMPTY_MODULE));
-    assertThat(status.getSizeBytes()).isEqualTo(8L);
+    assertThat(status.getDigest()).isEqualTo(Digests.sha256(TestFunctions.MODULE));
+    assertThat(status.getSizeBytes()).isEqualTo((long) TestFunctions.MODULE.length);
     assertThat(Conditions.isTrue(status.getConditions(), "SourceResolved")).isTrue();
     assertThat(status.getObservedGeneration()).isEqualTo(1L);
   }
@@ -97,12 +101,11 @@ class WasmFunctionReconcilerIT {
     createFunction("fn-b", "pool-b", "mod-b");
 
     Condition missing =
-        awaitCondition(
-            "fn-b", "SourceResolved", "False", ConfigMapModuleResolver.CONFIG_MAP_NOT_FOUND);
+        awaitCondition("fn-b", "SourceResolved", "False", ConfigMapModules.CONFIG_MAP_NOT_FOUND);
     assertThat(missing.getMessage()).contains("kubectl create configmap mod-b");
     awaitCondition("fn-b", "Ready", "False", FunctionStatusAggregator.SOURCE_NOT_RESOLVED);
 
-    createConfigMap("mod-b", TestFunctions.EMPTY_MODULE);
+    createConfigMap("mod-b", TestFunctions.MODULE);
 
     awaitCondition("fn-b", "Ready", "True", FunctionStatusAggregator.READY);
   }
@@ -123,7 +126,7 @@ class WasmFunctionReconcilerIT {
                         (Event e) -> {
                           assertThat(e.getType()).isEqualTo("Warning");
                           assertThat(e.getReason())
-                              .isEqualTo(ConfigMapModuleResolver.CONFIG_MAP_NOT_FOUND);
+                              .isEqualTo(ConfigMapModules.CONFIG_MAP_NOT_FOUND);
                           assertThat(e.getInvolvedObject().getKind()).isEqualTo("WasmFunction");
                         }));
   }
@@ -131,7 +134,7 @@ class WasmFunctionReconcilerIT {
   @Test
   void recordingTheSameWarningAgainKeepsOneEvent() {
     createPool("pool-k");
-    createConfigMap("mod-k", TestFunctions.EMPTY_MODULE);
+    createConfigMap("mod-k", TestFunctions.MODULE);
     createFunction("fn-k", "pool-k", "mod-k");
     awaitCondition("fn-k", "Ready", "True", FunctionStatusAggregator.READY);
     WasmFunction fn = client.resources(WasmFunction.class).inNamespace(ns()).withName("fn-k").get();
@@ -154,13 +157,67 @@ class WasmFunctionReconcilerIT {
     createConfigMap("mod-d", "#!/bin/sh\necho hi\n".getBytes(StandardCharsets.UTF_8));
     createFunction("fn-d", "pool-d", "mod-d");
 
-    awaitCondition("fn-d", "SourceResolved", "False", ConfigMapModuleResolver.NOT_WASM);
+    awaitCondition("fn-d", "SourceResolved", "False", RunnerModuleCheck.NOT_WASM);
     assertThat(status("fn-d").getDigest()).isNull();
+  }
+
+  @ParameterizedTest(name = "{0} is refused: {1}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "simd                | uses SIMD: instruction V128_CONST",
+        "no-start            | has no _start export",
+        "unknown-import      | env.launch_missiles",
+        "huge-initial-memory | initial memory of 2000 pages (125 MiB), above the cap of 1024 pages",
+        "gc-types            | declares a GC struct type",
+      })
+  void moduleTheRunnersRefuseIsNeverReady(String guest, String reason) {
+    String name = "refused-" + guest;
+    createPool(name);
+    createConfigMap(name, Guests.bytes(guest));
+    createFunction(name, name, name);
+
+    Condition source =
+        awaitCondition(name, "SourceResolved", "False", RunnerModuleCheck.POLICY_REFUSED);
+    assertThat(source.getMessage()).contains(reason);
+    Condition ready = Conditions.find(status(name).getConditions(), "Ready").orElseThrow();
+    assertThat(ready.getStatus()).isEqualTo("False");
+    assertThat(ready.getReason()).isEqualTo(RunnerModuleCheck.POLICY_REFUSED);
+    assertThat(ready.getMessage()).contains(reason);
+    assertThat(status(name).getDigest()).isNull();
+  }
+
+  @Test
+  void refusedModuleReplacedByAServableOneBecomesReady() {
+    createPool("pool-r");
+    createConfigMap("mod-r", Guests.bytes("simd"));
+    createFunction("fn-r", "pool-r", "mod-r");
+    awaitCondition("fn-r", "Ready", "False", RunnerModuleCheck.POLICY_REFUSED);
+
+    client.resource(TestFunctions.moduleConfigMap(ns(), "mod-r", TestFunctions.MODULE)).update();
+
+    awaitCondition("fn-r", "Ready", "True", FunctionStatusAggregator.READY);
+    assertThat(status("fn-r").getDigest()).isEqualTo(Digests.sha256(TestFunctions.MODULE));
+  }
+
+  @Test
+  void refusedUpdateKeepsTheServedDigest() {
+    createPool("pool-u");
+    createConfigMap("mod-u", TestFunctions.MODULE);
+    createFunction("fn-u", "pool-u", "mod-u");
+    awaitCondition("fn-u", "Ready", "True", FunctionStatusAggregator.READY);
+
+    client
+        .resource(TestFunctions.moduleConfigMap(ns(), "mod-u", Guests.bytes("unknown-import")))
+        .update();
+
+    awaitCondition("fn-u", "SourceResolved", "False", RunnerModuleCheck.POLICY_REFUSED);
+    assertThat(status("fn-u").getDigest()).isEqualTo(Digests.sha256(TestFunctions.MODULE));
   }
 
   @Test
   void missingPoolIsAConditionAndCreatingItMakesTheFunctionReady() {
-    createConfigMap("mod-e", TestFunctions.EMPTY_MODULE);
+    createConfigMap("mod-e", TestFunctions.MODULE);
     createFunction("fn-e", "pool-e", "mod-e");
 
     Condition notReady =
@@ -245,7 +302,7 @@ class WasmFunctionReconcilerIT {
   @Test
   void readyFunctionIsCountedByItsPool() {
     createPool("pool-g");
-    createConfigMap("mod-g", TestFunctions.EMPTY_MODULE);
+    createConfigMap("mod-g", TestFunctions.MODULE);
     createFunction("fn-g", "pool-g", "mod-g");
 
     await()
@@ -264,7 +321,7 @@ class WasmFunctionReconcilerIT {
   @Test
   void settledFunctionIsNotRewritten() {
     createPool("pool-h");
-    createConfigMap("mod-h", TestFunctions.EMPTY_MODULE);
+    createConfigMap("mod-h", TestFunctions.MODULE);
     createFunction("fn-h", "pool-h", "mod-h");
     awaitCondition("fn-h", "Ready", "True", FunctionStatusAggregator.READY);
     String version =
@@ -293,13 +350,8 @@ class WasmFunctionReconcilerIT {
 
   @Test
   void ociTagResolvesThroughThePullSecretToTheWasmLayerDigest() {
-    String layer = Digests.sha256(TestFunctions.EMPTY_MODULE);
-    FakeRegistryResource.registry()
-        .put(
-            "team/hello",
-            "1.0",
-            FakeRegistry.wasmManifest(
-                "application/wasm", layer, TestFunctions.EMPTY_MODULE.length));
+    String layer = Digests.sha256(TestFunctions.MODULE);
+    FakeRegistryResource.registry().putWasm("team/hello", "1.0", TestFunctions.MODULE);
     String auth =
         Base64.getEncoder()
             .encodeToString(
@@ -336,7 +388,7 @@ class WasmFunctionReconcilerIT {
 
     awaitCondition("fn-i", "Ready", "True", FunctionStatusAggregator.READY);
     assertThat(status("fn-i").getDigest()).isEqualTo(layer);
-    assertThat(status("fn-i").getSizeBytes()).isEqualTo((long) TestFunctions.EMPTY_MODULE.length);
+    assertThat(status("fn-i").getSizeBytes()).isEqualTo((long) TestFunctions.MODULE.length);
   }
 
   @Test

@@ -51,12 +51,9 @@ public class RunnerBeans {
   ModulePolicy modulePolicy(RunnerConfig config, Limits defaults) {
     // A module may start with as many pages as the largest memory a function may have; each
     // function's own cap is checked again when it runs.
-    return ModulePolicy.DEFAULTS
-        .withMaxMemoryPages(
-            (int)
-                (Math.max(defaults.memoryBytes(), config.limits().ceiling().memoryBytes())
-                    / Limits.PAGE_SIZE))
-        .withMaxModuleBytes((int) Math.min(Integer.MAX_VALUE, config.functions().maxModuleBytes()));
+    return ModulePolicy.forRunner(
+        Math.max(defaults.memoryBytes(), config.limits().ceiling().memoryBytes()),
+        config.functions().maxModuleBytes());
   }
 
   @Produces
