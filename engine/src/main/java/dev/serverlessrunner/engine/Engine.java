@@ -1,6 +1,5 @@
 package dev.serverlessrunner.engine;
 
-import dev.serverlessrunner.engine.cache.FunctionBindings;
 import dev.serverlessrunner.engine.cache.ModuleCache;
 import dev.serverlessrunner.engine.load.LoadedModule;
 import dev.serverlessrunner.engine.load.ModuleLoader;
@@ -11,18 +10,16 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.EnumMap;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
 /**
- * The sandboxed execution engine: loads modules into a shared cache (off the request path), binds
- * them to function names, and runs each invocation in a fresh sandbox on the bounded execution
- * pool. Plain Java; the HTTP service wires it.
+ * The sandboxed execution engine: loads modules into a shared cache (off the request path) and runs
+ * each invocation in a fresh sandbox on the bounded execution pool. Plain Java; which module serves
+ * which function name is the runner's business (its {@code FunctionRegistry}).
  */
 public final class Engine implements AutoCloseable {
 
   private final ModuleCache cache;
-  private final FunctionBindings bindings = new FunctionBindings();
   private final ExecutionPool pool;
   private final Sandbox sandbox = new Sandbox();
   private final Map<Outcome, Counter> outcomes = new EnumMap<>(Outcome.class);
@@ -49,39 +46,6 @@ public final class Engine implements AutoCloseable {
    */
   public LoadedModule load(byte[] wasm) {
     return cache.load(wasm);
-  }
-
-  /**
-   * Loads the module and makes it serve {@code function}; requests already running keep their
-   * module. Returns the newly bound module.
-   *
-   * @throws ModuleRejectedException if the bytes are invalid or refused (the old binding stays)
-   */
-  public LoadedModule bind(String function, byte[] wasm) {
-    LoadedModule module = cache.load(wasm);
-    bindings.bind(function, module);
-    return module;
-  }
-
-  /** Stops serving {@code function}. */
-  public void unbind(String function) {
-    bindings.unbind(function);
-  }
-
-  /** The module currently serving {@code function}. */
-  public Optional<LoadedModule> module(String function) {
-    return bindings.lookup(function);
-  }
-
-  /**
-   * Runs the module bound to {@code function} on the pool.
-   *
-   * @throws UnknownFunctionException if nothing is bound to that name
-   */
-  public CompletionStage<ExecutionResult> submit(String function, Invocation invocation) {
-    LoadedModule module =
-        bindings.lookup(function).orElseThrow(() -> new UnknownFunctionException(function));
-    return submit(module, invocation);
   }
 
   /**
