@@ -13,7 +13,7 @@ public class WasmFunctionSpec {
   @Required
   @JsonPropertyDescription(
       "Where the WebAssembly module comes from: exactly one of configMap or oci.")
-  private FunctionSource source;
+  private ModuleSource source;
 
   @Required
   @Pattern("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
@@ -49,11 +49,11 @@ public class WasmFunctionSpec {
           + " or the scopes and roles a caller must hold. When omitted, any authenticated caller.")
   private FunctionAuth auth;
 
-  public FunctionSource getSource() {
+  public ModuleSource getSource() {
     return source;
   }
 
-  public void setSource(FunctionSource source) {
+  public void setSource(ModuleSource source) {
     this.source = source;
   }
 

@@ -3,7 +3,7 @@ package dev.serverlessrunner.e2e.local;
 import static org.awaitility.Awaitility.await;
 
 import dev.serverlessrunner.crd.function.ConfigMapSource;
-import dev.serverlessrunner.crd.function.FunctionSource;
+import dev.serverlessrunner.crd.function.ModuleSource;
 import dev.serverlessrunner.crd.function.WasmFunction;
 import dev.serverlessrunner.crd.function.WasmFunctionStatus;
 import dev.serverlessrunner.guests.Guests;
@@ -69,7 +69,7 @@ public final class Functions {
     ConfigMapSource source = new ConfigMapSource();
     source.setName(name);
     source.setKey(guest + ".wasm");
-    FunctionSource functionSource = new FunctionSource();
+    ModuleSource functionSource = new ModuleSource();
     functionSource.setConfigMap(source);
     function.getSpec().setSource(functionSource);
     adjust.accept(function);

@@ -1,8 +1,8 @@
 package dev.serverlessrunner.runner.http;
 
+import dev.serverlessrunner.crd.function.Abi;
 import dev.serverlessrunner.engine.ExecutionResult;
 import dev.serverlessrunner.runner.service.InvocationReply;
-import dev.serverlessrunner.runner.source.Abi;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;

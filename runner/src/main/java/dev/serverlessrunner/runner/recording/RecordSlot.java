@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * or {@link #release} — otherwise its capacity leaks and shutdown waits for it until its timeout.
  * Use try-with-resources: {@link #close()} releases a slot that was not completed, so an execution
  * that failed before producing a record does not leak. Settle with a record whenever the guest ran,
- * even if it failed (record an {@link Outcome#ERROR}): release only when nothing executed.
+ * even if it failed (record an {@link RecordedOutcome#ERROR}): release only when nothing executed.
  */
 public final class RecordSlot implements AutoCloseable {
 

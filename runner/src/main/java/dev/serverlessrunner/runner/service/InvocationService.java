@@ -1,6 +1,7 @@
 package dev.serverlessrunner.runner.service;
 
 import dev.serverlessrunner.crd.RunnerContract;
+import dev.serverlessrunner.crd.function.Durability;
 import dev.serverlessrunner.engine.Engine;
 import dev.serverlessrunner.engine.ExecutionResult;
 import dev.serverlessrunner.engine.Invocation;
@@ -8,7 +9,6 @@ import dev.serverlessrunner.engine.Outcome;
 import dev.serverlessrunner.runner.recording.ExecutionRecord;
 import dev.serverlessrunner.runner.recording.ExecutionRecorder;
 import dev.serverlessrunner.runner.recording.RecordSlot;
-import dev.serverlessrunner.runner.source.Durability;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;

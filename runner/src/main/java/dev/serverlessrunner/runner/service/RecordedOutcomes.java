@@ -1,23 +1,23 @@
 package dev.serverlessrunner.runner.service;
 
 import dev.serverlessrunner.engine.Outcome;
+import dev.serverlessrunner.runner.recording.RecordedOutcome;
 
 /** Maps the engine's outcome of a run to the outcome stored in its record. */
 final class RecordedOutcomes {
 
   private RecordedOutcomes() {}
 
-  static dev.serverlessrunner.runner.recording.Outcome of(Outcome outcome) {
+  static RecordedOutcome of(Outcome outcome) {
     return switch (outcome) {
-      case OK -> dev.serverlessrunner.runner.recording.Outcome.OK;
-      case EXIT -> dev.serverlessrunner.runner.recording.Outcome.EXIT;
-      case TRAP -> dev.serverlessrunner.runner.recording.Outcome.TRAP;
-      case FUEL_EXHAUSTED -> dev.serverlessrunner.runner.recording.Outcome.FUEL;
-      case TIMEOUT -> dev.serverlessrunner.runner.recording.Outcome.TIMEOUT;
-      case MEMORY_LIMIT -> dev.serverlessrunner.runner.recording.Outcome.MEMORY;
-      case STACK_EXHAUSTED -> dev.serverlessrunner.runner.recording.Outcome.STACK;
-      case INVALID_MODULE, REFUSED, SATURATED, HOST_ERROR ->
-          dev.serverlessrunner.runner.recording.Outcome.ERROR;
+      case OK -> RecordedOutcome.OK;
+      case EXIT -> RecordedOutcome.EXIT;
+      case TRAP -> RecordedOutcome.TRAP;
+      case FUEL_EXHAUSTED -> RecordedOutcome.FUEL;
+      case TIMEOUT -> RecordedOutcome.TIMEOUT;
+      case MEMORY_LIMIT -> RecordedOutcome.MEMORY;
+      case STACK_EXHAUSTED -> RecordedOutcome.STACK;
+      case INVALID_MODULE, REFUSED, SATURATED, HOST_ERROR -> RecordedOutcome.ERROR;
     };
   }
 }

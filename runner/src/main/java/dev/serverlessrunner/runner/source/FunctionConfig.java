@@ -2,6 +2,8 @@ package dev.serverlessrunner.runner.source;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.serverlessrunner.crd.function.Abi;
+import dev.serverlessrunner.crd.function.Durability;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

@@ -29,7 +29,7 @@ class EmbeddedDatabaseTest {
               "greeter",
               "sha256:" + "aa".repeat(32),
               0,
-              Outcome.OK,
+              RecordedOutcome.OK,
               "Hello, world!\n".getBytes(),
               321,
               4_567,

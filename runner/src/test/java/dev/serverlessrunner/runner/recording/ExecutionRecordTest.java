@@ -16,7 +16,16 @@ class ExecutionRecordTest {
     byte[] stdout = ("é".repeat(1500)).getBytes(StandardCharsets.UTF_8); // 3000 bytes
     ExecutionRecord record =
         ExecutionRecord.of(
-            ExecutionIds.next(), "greeter", "sha256:ab", 0, Outcome.OK, stdout, 10, 5, null, NOW);
+            ExecutionIds.next(),
+            "greeter",
+            "sha256:ab",
+            0,
+            RecordedOutcome.OK,
+            stdout,
+            10,
+            5,
+            null,
+            NOW);
     assertThat(record.stdoutSnippet()).isEqualTo("é".repeat(1024));
     assertThat(record.stdoutBytes()).isEqualTo(3000);
   }
@@ -30,7 +39,7 @@ class ExecutionRecordTest {
             "flood",
             "sha256:ab",
             null,
-            Outcome.EXIT,
+            RecordedOutcome.EXIT,
             captured,
             3,
             1_000_000,
@@ -46,7 +55,16 @@ class ExecutionRecordTest {
   void createdAtIsKeptToMicrosecondsLikePostgres() {
     ExecutionRecord record =
         ExecutionRecord.of(
-            ExecutionIds.next(), "f", "sha256:ab", 0, Outcome.OK, new byte[0], 1, 1, null, NOW);
+            ExecutionIds.next(),
+            "f",
+            "sha256:ab",
+            0,
+            RecordedOutcome.OK,
+            new byte[0],
+            1,
+            1,
+            null,
+            NOW);
     assertThat(record.createdAt()).isEqualTo(Instant.parse("2025-01-02T03:04:05.123456Z"));
   }
 
@@ -58,7 +76,7 @@ class ExecutionRecordTest {
             "f",
             "sha256:ab",
             null,
-            Outcome.TRAP,
+            RecordedOutcome.TRAP,
             new byte[0],
             1,
             1,
@@ -69,10 +87,10 @@ class ExecutionRecordTest {
 
   @Test
   void outcomeRoundTripsThroughItsStoredName() {
-    for (Outcome outcome : Outcome.values()) {
-      assertThat(Outcome.fromDbName(outcome.dbName())).isEqualTo(outcome);
+    for (RecordedOutcome outcome : RecordedOutcome.values()) {
+      assertThat(RecordedOutcome.fromDbName(outcome.dbName())).isEqualTo(outcome);
     }
-    assertThatThrownBy(() -> Outcome.fromDbName("exploded"))
+    assertThatThrownBy(() -> RecordedOutcome.fromDbName("exploded"))
         .isInstanceOf(IllegalArgumentException.class);
   }
 }

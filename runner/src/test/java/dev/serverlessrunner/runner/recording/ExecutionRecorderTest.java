@@ -85,7 +85,7 @@ class ExecutionRecorderTest {
             "greeter",
             "sha256:" + "0f".repeat(32),
             null,
-            Outcome.TRAP,
+            RecordedOutcome.TRAP,
             stdout,
             12_345,
             678_901,
@@ -249,7 +249,7 @@ class ExecutionRecorderTest {
     byte[] stdout = {'a', 0, (byte) 0xFF, (byte) 0xE2, (byte) 0x82, 'z'};
     ExecutionRecord written =
         ExecutionRecord.of(
-            slot.id(), "f", "sha256:00", 0, Outcome.OK, stdout, 1, 1, null, Instant.now());
+            slot.id(), "f", "sha256:00", 0, RecordedOutcome.OK, stdout, 1, 1, null, Instant.now());
 
     slot.completeDurably(written).toCompletableFuture().get(10, TimeUnit.SECONDS);
 

@@ -24,7 +24,7 @@ final class RecordFixtures {
         "fn-" + (n % 5),
         "sha256:" + "ab".repeat(32),
         failed ? null : n % 2,
-        failed ? Outcome.TRAP : (n % 2 == 0 ? Outcome.OK : Outcome.EXIT),
+        failed ? RecordedOutcome.TRAP : (n % 2 == 0 ? RecordedOutcome.OK : RecordedOutcome.EXIT),
         ("out " + n + " é€😀").getBytes(StandardCharsets.UTF_8),
         1000L + n,
         50_000L + n,

@@ -3,8 +3,6 @@ package dev.serverlessrunner.runner.source.kubernetes;
 import dev.serverlessrunner.crd.function.FunctionEnvVar;
 import dev.serverlessrunner.crd.function.FunctionLimits;
 import dev.serverlessrunner.crd.function.WasmFunctionSpec;
-import dev.serverlessrunner.runner.source.Abi;
-import dev.serverlessrunner.runner.source.Durability;
 import dev.serverlessrunner.runner.source.FunctionAuth;
 import dev.serverlessrunner.runner.source.FunctionConfig;
 import dev.serverlessrunner.runner.source.Quantities;
@@ -27,8 +25,8 @@ final class FunctionConfigs {
         limits(spec.getLimits()),
         env(spec.getEnv()),
         spec.getArgs(),
-        spec.getAbi() == null ? null : Abi.valueOf(spec.getAbi().name()),
-        spec.getDurability() == null ? null : Durability.valueOf(spec.getDurability().name()),
+        spec.getAbi(),
+        spec.getDurability(),
         auth(spec.getAuth()));
   }
 

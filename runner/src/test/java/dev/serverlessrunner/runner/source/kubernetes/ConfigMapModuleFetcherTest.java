@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.serverlessrunner.crd.function.ConfigMapSource;
-import dev.serverlessrunner.crd.function.FunctionSource;
+import dev.serverlessrunner.crd.function.ModuleSource;
 import dev.serverlessrunner.crd.function.WasmFunction;
 import dev.serverlessrunner.crd.function.WasmFunctionSpec;
 import dev.serverlessrunner.engine.load.ModuleDigest;
@@ -80,7 +80,7 @@ class ConfigMapModuleFetcherTest {
     ConfigMapSource cm = new ConfigMapSource();
     cm.setName("module");
     cm.setKey("module.wasm");
-    FunctionSource source = new FunctionSource();
+    ModuleSource source = new ModuleSource();
     source.setConfigMap(cm);
     WasmFunctionSpec spec = new WasmFunctionSpec();
     spec.setPool("blue");

@@ -144,8 +144,8 @@ class KubernetesFunctionSourceTest {
                 32L << 20, 5_000_000L, Duration.ofSeconds(90), 4096L, 1024L));
     assertThat(config.env()).isEqualTo(Map.of("GREETING", "hi", "EMPTY", ""));
     assertThat(config.args()).containsExactly("one", "two");
-    assertThat(config.abi()).isEqualTo(dev.serverlessrunner.runner.source.Abi.CGI);
-    assertThat(config.durability()).isEqualTo(dev.serverlessrunner.runner.source.Durability.SYNC);
+    assertThat(config.abi()).isEqualTo(Abi.CGI);
+    assertThat(config.durability()).isEqualTo(Durability.SYNC);
   }
 
   @Test

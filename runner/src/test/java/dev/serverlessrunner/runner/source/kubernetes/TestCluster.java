@@ -1,7 +1,7 @@
 package dev.serverlessrunner.runner.source.kubernetes;
 
 import dev.serverlessrunner.crd.function.ConfigMapSource;
-import dev.serverlessrunner.crd.function.FunctionSource;
+import dev.serverlessrunner.crd.function.ModuleSource;
 import dev.serverlessrunner.crd.function.OciSource;
 import dev.serverlessrunner.crd.function.WasmFunction;
 import dev.serverlessrunner.crd.function.WasmFunctionSpec;
@@ -74,7 +74,7 @@ final class TestCluster {
     ConfigMapSource cm = new ConfigMapSource();
     cm.setName(configMap);
     cm.setKey(KEY);
-    FunctionSource source = new FunctionSource();
+    ModuleSource source = new ModuleSource();
     source.setConfigMap(cm);
     return create(name, pool, source, customize);
   }
@@ -93,13 +93,13 @@ final class TestCluster {
     if (pullSecret != null) {
       oci.setPullSecretRef(new LocalObjectReference(pullSecret));
     }
-    FunctionSource source = new FunctionSource();
+    ModuleSource source = new ModuleSource();
     source.setOci(oci);
     return create(name, pool, source, spec -> {});
   }
 
   private WasmFunction create(
-      String name, String pool, FunctionSource source, Consumer<WasmFunctionSpec> customize) {
+      String name, String pool, ModuleSource source, Consumer<WasmFunctionSpec> customize) {
     WasmFunctionSpec spec = new WasmFunctionSpec();
     spec.setPool(pool);
     spec.setSource(source);

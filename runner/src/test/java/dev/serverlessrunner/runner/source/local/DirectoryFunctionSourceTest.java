@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import dev.serverlessrunner.runner.source.Abi;
-import dev.serverlessrunner.runner.source.Durability;
+import dev.serverlessrunner.crd.function.Abi;
+import dev.serverlessrunner.crd.function.Durability;
 import dev.serverlessrunner.runner.source.FunctionDefinition;
 import dev.serverlessrunner.runner.source.FunctionSource;
 import java.io.IOException;

@@ -4,12 +4,14 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.ValidationRule;
 
-/** Where a function's module bytes live: a ConfigMap key or an OCI artifact, exactly one. */
+/**
+ * {@code spec.source}: where a function's module bytes live, a ConfigMap key or an OCI artifact.
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(
     value = "has(self.configMap) != has(self.oci)",
     message = "exactly one of source.configMap or source.oci must be set")
-public class FunctionSource {
+public class ModuleSource {
   @JsonPropertyDescription("The module is a binaryData key of a ConfigMap in the same namespace.")
   private ConfigMapSource configMap;
 

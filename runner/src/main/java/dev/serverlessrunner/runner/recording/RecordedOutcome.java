@@ -2,8 +2,11 @@ package dev.serverlessrunner.runner.recording;
 
 import java.util.Locale;
 
-/** How an execution ended, as stored in the {@code outcome} column. */
-public enum Outcome {
+/**
+ * How an execution ended, as its record stores it in the {@code outcome} column and {@code GET
+ * /executions/{id}} shows it; the engine's finer {@code Outcome} maps onto it (RecordedOutcomes).
+ */
+public enum RecordedOutcome {
   /** The guest returned normally (or exited with code 0). */
   OK,
   /** The guest called {@code proc_exit} with a non-zero code. */
@@ -27,8 +30,8 @@ public enum Outcome {
   }
 
   /** Parses a stored {@link #dbName()}; unknown names are an error, never a silent default. */
-  public static Outcome fromDbName(String value) {
-    for (Outcome outcome : values()) {
+  public static RecordedOutcome fromDbName(String value) {
+    for (RecordedOutcome outcome : values()) {
       if (outcome.dbName().equals(value)) {
         return outcome;
       }
