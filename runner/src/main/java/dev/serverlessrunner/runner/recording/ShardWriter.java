@@ -1,6 +1,7 @@
 package dev.serverlessrunner.runner.recording;
 
 import dev.serverlessrunner.runner.recording.spool.Segment;
+import dev.serverlessrunner.runner.work.Backoff;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
@@ -120,7 +121,7 @@ final class ShardWriter {
     int timeoutMillis = (int) Math.min(Integer.MAX_VALUE, config.connectTimeout().toMillis());
     PgConnectOptions connect =
         ShardUris.connectOptions(shard)
-            // Off (the Vert.x default) halves single-row throughput (notes/postgres.md).
+            // Off (the Vert.x default) halved single-row throughput when measured.
             .setCachePreparedStatements(true)
             // One statement per connection, so maxInFlight batches keep that many backends busy
             // instead of queueing behind each other on one pipelined connection.

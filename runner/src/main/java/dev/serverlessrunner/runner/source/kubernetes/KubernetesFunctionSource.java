@@ -8,6 +8,8 @@ import dev.serverlessrunner.runner.source.FunctionConfig;
 import dev.serverlessrunner.runner.source.FunctionDefinition;
 import dev.serverlessrunner.runner.source.FunctionNames;
 import dev.serverlessrunner.runner.source.FunctionSource;
+import dev.serverlessrunner.runner.work.Backoff;
+import dev.serverlessrunner.runner.work.KeyedWorkQueue;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
@@ -17,14 +19,13 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
+import java.util.SplittableRandom;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
@@ -37,8 +38,9 @@ import org.jboss.logging.Logger;
  * not resolve. A new digest or spec is loaded in the background; a version that cannot be fetched
  * or verified is reported and the previous one keeps serving.
  *
- * <p>Informers only queue function names; fetching, verifying and the listener calls (which
- * compile) run on this source's own thread, one function at a time.
+ * <p>Informers only queue function names ({@link KeyedWorkQueue}); fetching, verifying and the
+ * listener calls (which compile) run on the queue's thread, one function at a time, and a module
+ * that could not be fetched is retried with {@link Backoff}.
  *
  * <p>Only WasmFunctions are listed and watched. ConfigMaps and pull Secrets are read by name when a
  * function needs them, so the pool's Role can name exactly those objects ({@code resourceNames}
@@ -49,28 +51,25 @@ public final class KubernetesFunctionSource implements FunctionSource {
 
   private static final Logger LOG = Logger.getLogger(KubernetesFunctionSource.class);
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+  private static final Optional<String> DONE = Optional.empty();
 
   private final KubernetesClient client;
   private final KubernetesSourceOptions options;
   private final ModuleFetcher configMapFetcher;
   private final ModuleFetcher ociFetcher;
-  private final ScheduledThreadPoolExecutor worker;
-
-  /** Names waiting for the worker; a name is queued at most once. */
-  private final Set<String> queued = ConcurrentHashMap.newKeySet();
+  private final KeyedWorkQueue<String> queue;
 
   /** Functions present at start that are not loaded yet. */
   private final Set<String> preloading = ConcurrentHashMap.newKeySet();
 
   private final CompletableFuture<Void> preloaded = new CompletableFuture<>();
 
-  // Confined to the worker thread.
+  // Confined to the queue's thread.
   private final Map<String, Version> served = new HashMap<>();
   private final Map<String, Version> unusable = new HashMap<>();
   // The function's resourceVersion when it was found unusable: any later change of the function,
   // its status included (the operator saw its ConfigMap come back), is worth one more attempt.
   private final Map<String, String> unusableSeenAt = new HashMap<>();
-  private final Map<String, Integer> failedAttempts = new HashMap<>();
   private final Set<String> reported = new HashSet<>();
 
   private volatile SharedIndexInformer<WasmFunction> functions;
@@ -105,10 +104,11 @@ public final class KubernetesFunctionSource implements FunctionSource {
         new ConfigMapModuleFetcher(
             name -> client.configMaps().inNamespace(options.namespace()).withName(name).get(),
             options.maxModuleBytes());
-    this.worker =
-        new ScheduledThreadPoolExecutor(
-            1, r -> Thread.ofPlatform().daemon().name("kubernetes-function-source").unstarted(r));
-    worker.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+    this.queue =
+        new KeyedWorkQueue<>(
+            "kubernetes-function-source",
+            this::handle,
+            new Backoff(options.retryMin(), options.retryMax(), new SplittableRandom()));
   }
 
   /** The settings this source runs with. */
@@ -128,9 +128,9 @@ public final class KubernetesFunctionSource implements FunctionSource {
     long deadline = started + options.preloadTimeout().toNanos();
     String namespace = options.namespace();
     functions = client.resources(WasmFunction.class).inNamespace(namespace).runnableInformer(0);
-    functions.addEventHandler(handler(fn -> enqueue(name(fn))));
+    functions.addEventHandler(handler(fn -> queue.add(name(fn))));
     awaitStarted(functions, "WasmFunctions", deadline);
-    submit(this::beginPreload);
+    queue.execute(this::beginPreload);
     awaitPreload(deadline, started);
   }
 
@@ -140,14 +140,7 @@ public final class KubernetesFunctionSource implements FunctionSource {
     if (functions != null) {
       functions.stop();
     }
-    worker.shutdown();
-    try {
-      if (!worker.awaitTermination(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-        LOG.warnf("function source still loading a module %s after close", CLOSE_TIMEOUT);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    queue.close(CLOSE_TIMEOUT);
     ociFetcher.close();
   }
 
@@ -195,7 +188,7 @@ public final class KubernetesFunctionSource implements FunctionSource {
     }
   }
 
-  /** On the worker: remembers which functions exist now, then loads them. */
+  /** On the queue's thread: remembers which functions exist now, then loads them. */
   private void beginPreload() {
     for (WasmFunction fn : functions.getStore().list()) {
       if (ours(fn) && digestOf(fn) != null) {
@@ -205,62 +198,42 @@ public final class KubernetesFunctionSource implements FunctionSource {
     LOG.infof(
         "pool %s/%s: loading %d resolved functions",
         options.namespace(), options.pool(), preloading.size());
-    Set.copyOf(preloading).forEach(this::enqueue);
+    Set.copyOf(preloading).forEach(queue::add);
     if (preloading.isEmpty()) {
       preloaded.complete(null);
     }
   }
 
-  private void enqueue(String name) {
-    if (queued.add(name)) {
-      submit(() -> reconcileQueued(name));
-    }
-  }
-
-  private void submit(Runnable task) {
+  /** On the queue's thread: {@link #reconcile}, then the preload's bookkeeping. */
+  private Optional<String> handle(String name) {
+    Optional<String> retry;
     try {
-      worker.execute(task);
-    } catch (RejectedExecutionException e) {
-      if (!closed) {
-        throw e;
-      }
-    }
-  }
-
-  private void reconcileQueued(String name) {
-    queued.remove(name);
-    if (closed) {
-      return;
-    }
-    boolean settled;
-    try {
-      settled = reconcile(name);
+      retry = reconcile(name);
     } catch (RuntimeException e) {
-      // An executor would drop the exception silently; log it and try again later instead.
       LOG.errorf(e, "function %s: unexpected failure while loading", name);
-      retryLater(name, "unexpected failure: " + e);
-      settled = false;
+      retry = Optional.of(retrying(name, "unexpected failure: " + e));
     }
-    if (settled && preloading.remove(name) && preloading.isEmpty()) {
+    if (retry.isEmpty() && preloading.remove(name) && preloading.isEmpty()) {
       preloaded.complete(null);
     }
+    return retry;
   }
 
   /**
-   * Brings what the listener knows of {@code name} in line with the cluster. Returns false when a
+   * Brings what the listener knows of {@code name} in line with the cluster. Returns why, when a
    * passing failure is to be retried.
    */
-  private boolean reconcile(String name) {
+  private Optional<String> reconcile(String name) {
     WasmFunction fn =
         functions.getStore().getByKey(Cache.namespaceKeyFunc(options.namespace(), name));
     if (fn == null || !ours(fn)) {
       forget(name);
-      return true;
+      return DONE;
     }
     String digest = digestOf(fn);
     if (digest == null) {
       // Not resolved by the operator yet (a resolved function keeps its last good digest).
-      return true;
+      return DONE;
     }
     Version version =
         new Version(fn.getMetadata().getUid(), fn.getMetadata().getGeneration(), digest);
@@ -268,37 +241,33 @@ public final class KubernetesFunctionSource implements FunctionSource {
     if (version.equals(served.get(name))
         || (version.equals(unusable.get(name))
             && Objects.equals(seenAt, unusableSeenAt.get(name)))) {
-      return true;
+      return DONE;
     }
     if (served.containsKey(name) && statusIsStale(fn)) {
       // The spec changed and the operator has not resolved it yet; its new status will follow.
-      return true;
+      return DONE;
     }
     try {
       FunctionDefinition definition = load(name, fn, digest);
       if (closed) {
-        return true;
+        return DONE;
       }
       listener.upsert(definition);
       reported.add(name);
       served.put(name, version);
       unusable.remove(name);
       unusableSeenAt.remove(name);
-      failedAttempts.remove(name);
-      return true;
+      return DONE;
     } catch (ModuleFetchException e) {
       return switch (e) {
         case ModuleUnusableException unusableNow -> {
           unusable.put(name, version);
           unusableSeenAt.put(name, seenAt);
-          failedAttempts.remove(name);
           report(name, unusableNow.getMessage());
           yield true;
         }
-        case ModuleUnavailableException unavailable -> {
-          retryLater(name, unavailable.getMessage());
-          yield false;
-        }
+        case ModuleUnavailableException unavailable ->
+            Optional.of(retrying(name, unavailable.getMessage()));
       };
     }
   }
@@ -342,33 +311,12 @@ public final class KubernetesFunctionSource implements FunctionSource {
     throw new ModuleUnusableException("spec.source names neither a configMap nor an oci artifact");
   }
 
-  private void retryLater(String name, String reason) {
-    int attempt = failedAttempts.merge(name, 1, Integer::sum);
-    long delay = backoffMillis(attempt);
-    if (attempt == 1) {
+  /** Reports the first of a run of failures to the listener; the queue logs the later ones. */
+  private String retrying(String name, String reason) {
+    if (queue.failures(name) == 0) {
       report(name, reason + " (retrying)");
-    } else {
-      LOG.warnf(
-          "function %s: attempt %d failed, retrying in %d ms: %s", name, attempt, delay, reason);
     }
-    try {
-      worker.schedule(() -> enqueue(name), delay, TimeUnit.MILLISECONDS);
-    } catch (RejectedExecutionException e) {
-      if (!closed) {
-        throw e;
-      }
-    }
-  }
-
-  /** Doubles per attempt up to the maximum, with jitter so a pool's runners spread out. */
-  private long backoffMillis(int attempt) {
-    long min = options.retryMin().toMillis();
-    long max = options.retryMax().toMillis();
-    long cap = min;
-    for (int i = 1; i < attempt && cap < max; i++) {
-      cap = Math.min(max, cap * 2);
-    }
-    return Math.max(1, cap / 2 + ThreadLocalRandom.current().nextLong(cap - cap / 2 + 1));
+    return reason;
   }
 
   private void report(String name, String reason) {
@@ -382,7 +330,7 @@ public final class KubernetesFunctionSource implements FunctionSource {
     served.remove(name);
     unusable.remove(name);
     unusableSeenAt.remove(name);
-    failedAttempts.remove(name);
+    queue.forget(name);
     if (reported.remove(name) && !closed) {
       listener.remove(name);
     }
