@@ -71,7 +71,7 @@ public interface RunnerConfig {
   interface Benchmark {
     /**
      * Adds {@code GET /bench/ping} (the HTTP ceiling of this process) and {@code
-     * /bench/naive/{name}} (compile per request, synchronous single-row insert: the naive
+     * /bench/naive/{name}} (compile per request, answer after the record is committed: the naive
      * baseline).
      */
     @WithDefault("false")

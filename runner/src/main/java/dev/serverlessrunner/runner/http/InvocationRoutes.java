@@ -93,7 +93,16 @@ public class InvocationRoutes {
           response, 404, "Function not found", new JsonObject().put("function", name));
       return;
     }
-    ServedFunction function = found.get();
+    serve(request, response, found.get());
+  }
+
+  /**
+   * Admits, reads the body within {@code function}'s limit, runs it through the invocation service
+   * (record included) and answers per the HTTP contract. Also the benchmark's naive route, so its
+   * answers and records are the production ones.
+   */
+  public void serve(
+      HttpServerRequest request, HttpServerResponse response, ServedFunction function) {
     long limit = Math.min(function.maxRequestBytes(), LARGEST_BODY);
     long declared = declaredLength(request);
     if (declared > limit) {

@@ -51,5 +51,30 @@ class BenchmarkRoutesTest {
             RunnerTestResources.shards()
                 .psql(shard, "select function from executions where id = '" + id + "'"))
         .isEqualTo("fib");
+    given()
+        .get("/executions/" + id)
+        .then()
+        .statusCode(200)
+        .body("outcome", equalTo("ok"))
+        .body("stdout_snippet", equalTo("610\n"));
+  }
+
+  @Test
+  void naiveBaselineRecordsAFailedRunAsProductionDoesAndReadsItBack() {
+    String id =
+        given()
+            .get("/bench/naive/loop-forever")
+            .then()
+            .statusCode(504)
+            .body("error", equalTo("Execution timed out"))
+            .extract()
+            .header("X-Execution-Id");
+
+    given()
+        .get("/executions/" + id)
+        .then()
+        .statusCode(200)
+        .body("function", equalTo("loop-forever"))
+        .body("outcome", equalTo("fuel"));
   }
 }
