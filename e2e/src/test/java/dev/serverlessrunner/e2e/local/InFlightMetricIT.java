@@ -1,0 +1,119 @@
+package dev.serverlessrunner.e2e.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.serverlessrunner.crd.function.FunctionLimits;
+import dev.serverlessrunner.crd.pool.RunnerPool;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.MetricSpec;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.OptionalDouble;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * In-flight autoscaling has something to scale on: the Pods metric the operator's HPA targets for
+ * {@code spec.autoscaling.targetInFlight} is a gauge a running runner exports on {@code
+ * /q/metrics}, and it counts a request while the request runs.
+ */
+@ExtendWith(LocalPlatformExtension.class)
+@Timeout(value = 4, unit = TimeUnit.MINUTES)
+class InFlightMetricIT {
+
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  @Test
+  void theMetricTheHpaTargetsIsExportedByARunnerAndCountsARunningRequest(LocalPlatform platform) {
+    String metric = hpaMetric(platform);
+    platform
+        .functions()
+        .createFromConfigMap(
+            "inflight-slow",
+            "loop-forever",
+            f -> {
+              FunctionLimits limits = new FunctionLimits();
+              limits.setFuel(100_000_000_000_000L);
+              limits.setTimeout("4s");
+              f.getSpec().setLimits(limits);
+            });
+    platform.functions().awaitReady("inflight-slow");
+    LocalPlatform.RunnerPod runner = platform.runners().get(0);
+    await("inflight-slow served by " + runner.name())
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> runner.client().post("inflight-slow", "").status(), s -> s != 404);
+
+    assertThat(gauge(runner, metric))
+        .as("%s on /q/metrics of %s", metric, runner.name())
+        .isPresent();
+    CompletableFuture<RunnerClient.Reply> running =
+        CompletableFuture.supplyAsync(() -> runner.client().post("inflight-slow", ""));
+    await(metric + " counts the running request")
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> gauge(runner, metric).orElse(0) >= 1);
+
+    assertThat(running.join().status()).isEqualTo(504);
+  }
+
+  /** The Pods metric of the HPA the operator creates for a pool with targetInFlight. */
+  private static String hpaMetric(LocalPlatform platform) {
+    RunnerPool pool =
+        Manifests.single(
+            platform.client(), "deploy/samples/runnerpool-autoscaled.yaml", RunnerPool.class);
+    pool.getMetadata().setName("inflight");
+    pool.getMetadata().setNamespace(LocalPlatform.NAMESPACE);
+    pool.getSpec().getAutoscaling().setTargetCPUUtilization(null);
+    pool.getSpec().getAutoscaling().setTargetInFlight(8);
+    platform.client().resource(pool).create();
+    HorizontalPodAutoscaler hpa =
+        await("HPA of pool inflight")
+            .atMost(Duration.ofSeconds(60))
+            .until(
+                () ->
+                    platform
+                        .client()
+                        .autoscaling()
+                        .v2()
+                        .horizontalPodAutoscalers()
+                        .inNamespace(LocalPlatform.NAMESPACE)
+                        .withName("inflight-runner")
+                        .get(),
+                h -> h != null);
+    MetricSpec spec = hpa.getSpec().getMetrics().getFirst();
+    assertThat(spec.getType()).isEqualTo("Pods");
+    return spec.getPods().getMetric().getName();
+  }
+
+  /** The runner's unlabelled sample of {@code metric} on /q/metrics, if it exports one. */
+  private static OptionalDouble gauge(LocalPlatform.RunnerPod runner, String metric) {
+    try {
+      HttpResponse<String> response =
+          HTTP.send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + runner.port() + "/q/metrics"))
+                  .timeout(Duration.ofSeconds(10))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      return response
+          .body()
+          .lines()
+          .filter(l -> l.startsWith(metric + " "))
+          .mapToDouble(l -> Double.parseDouble(l.substring(metric.length() + 1).trim()))
+          .findFirst();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+}
