@@ -1,7 +1,7 @@
 package dev.serverlessrunner.operator;
 
 import dev.serverlessrunner.crd.function.ConfigMapSource;
-import dev.serverlessrunner.crd.function.FunctionSource;
+import dev.serverlessrunner.crd.function.ModuleSource;
 import dev.serverlessrunner.crd.function.OciSource;
 import dev.serverlessrunner.crd.function.WasmFunction;
 import dev.serverlessrunner.crd.function.WasmFunctionSpec;
@@ -51,7 +51,7 @@ public final class TestFunctions {
     if (pullSecret != null) {
       oci.setPullSecretRef(new LocalObjectReference(pullSecret));
     }
-    FunctionSource source = new FunctionSource();
+    ModuleSource source = new ModuleSource();
     source.setOci(oci);
     fn.getSpec().setSource(source);
     return fn;

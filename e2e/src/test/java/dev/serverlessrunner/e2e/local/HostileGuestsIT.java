@@ -82,7 +82,7 @@ class HostileGuestsIT {
         "simd                | uses SIMD",
         "no-start            | has no _start export",
         "unknown-import      | env.launch_missiles",
-        "huge-initial-memory | above the cap of 1024 pages",
+        "gc-types            | declares a GC struct type",
       })
   void modulesTheRunnersPolicyRefusesAreNeverReadyNorServed(
       String guest, String reason, LocalPlatform platform) {

@@ -43,7 +43,7 @@ class InFlightMetricIT {
             "loop-forever",
             f -> {
               FunctionLimits limits = new FunctionLimits();
-              limits.setFuel(100_000_000_000_000L);
+              limits.setFuel(10_000_000_000L);
               limits.setTimeout("4s");
               f.getSpec().setLimits(limits);
             });
@@ -99,7 +99,8 @@ class InFlightMetricIT {
     try {
       HttpResponse<String> response =
           HTTP.send(
-              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + runner.port() + "/q/metrics"))
+              HttpRequest.newBuilder(
+                      URI.create("http://127.0.0.1:" + runner.managementPort() + "/q/metrics"))
                   .timeout(Duration.ofSeconds(10))
                   .build(),
               HttpResponse.BodyHandlers.ofString());

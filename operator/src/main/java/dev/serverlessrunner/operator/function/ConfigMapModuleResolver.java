@@ -19,7 +19,7 @@ public final class ConfigMapModuleResolver {
       String namespace,
       ConfigMap configMap,
       long maxModuleBytes,
-      RunnerModuleCheck check) {
+      RunnerModuleCheck.PoolCheck check) {
     byte[] module;
     try {
       module = ConfigMapModules.read(source, namespace, configMap, maxModuleBytes);

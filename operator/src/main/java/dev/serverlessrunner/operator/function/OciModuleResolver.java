@@ -56,16 +56,14 @@ public class OciModuleResolver {
   public static final String REGISTRY_UNAVAILABLE = "RegistryUnavailable";
 
   private final RegistryClient registry;
-  private final RunnerModuleCheck check;
 
   @Inject
-  public OciModuleResolver(OperatorConfig config, RunnerModuleCheck check) {
-    this(new RegistryClient(options(config.sources())), check);
+  public OciModuleResolver(OperatorConfig config) {
+    this(new RegistryClient(options(config.sources())));
   }
 
-  OciModuleResolver(RegistryClient registry, RunnerModuleCheck check) {
+  OciModuleResolver(RegistryClient registry) {
     this.registry = registry;
-    this.check = check;
   }
 
   /**
@@ -83,16 +81,30 @@ public class OciModuleResolver {
         .build();
   }
 
-  /** Resolves the source; reads the pull Secret through the client when one is named. */
-  public SourceResolution resolve(OciSource source, String namespace, KubernetesClient client) {
+  /**
+   * Resolves the source and checks its module with {@code check}; reads the pull Secret through the
+   * client when one is named.
+   */
+  public SourceResolution resolve(
+      OciSource source,
+      String namespace,
+      KubernetesClient client,
+      RunnerModuleCheck.PoolCheck check) {
     return resolve(
-        source, namespace, name -> client.secrets().inNamespace(namespace).withName(name).get());
+        source,
+        namespace,
+        name -> client.secrets().inNamespace(namespace).withName(name).get(),
+        check);
   }
 
   /**
    * Resolves the source; {@code secrets} gives the Secret of a name in {@code namespace}, or null.
    */
-  SourceResolution resolve(OciSource source, String namespace, Function<String, Secret> secrets) {
+  SourceResolution resolve(
+      OciSource source,
+      String namespace,
+      Function<String, Secret> secrets,
+      RunnerModuleCheck.PoolCheck check) {
     OciReference ref;
     try {
       ref = reference(source);

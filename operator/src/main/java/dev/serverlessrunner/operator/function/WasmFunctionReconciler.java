@@ -64,8 +64,8 @@ public class WasmFunctionReconciler implements Reconciler<WasmFunction> {
 
   @Override
   public UpdateControl<WasmFunction> reconcile(WasmFunction fn, Context<WasmFunction> context) {
-    SourceResolution resolution = resolve(fn, context);
     Optional<RunnerPool> pool = pool(fn, context);
+    SourceResolution resolution = resolve(fn, context, check.forPool(pool));
     List<String> limitsOverPool = pool.map(p -> limitsOverPool(fn, p)).orElse(List.of());
     WasmFunctionStatus next =
         FunctionStatusAggregator.aggregate(fn, resolution, pool, limitsOverPool, clock.instant());
@@ -105,7 +105,8 @@ public class WasmFunctionReconciler implements Reconciler<WasmFunction> {
     }
   }
 
-  private SourceResolution resolve(WasmFunction fn, Context<WasmFunction> context) {
+  private SourceResolution resolve(
+      WasmFunction fn, Context<WasmFunction> context, RunnerModuleCheck.PoolCheck check) {
     ModuleSource source = fn.getSpec().getSource();
     String namespace = fn.getMetadata().getNamespace();
     if (source.getConfigMap() != null) {
@@ -115,7 +116,7 @@ public class WasmFunctionReconciler implements Reconciler<WasmFunction> {
       return ConfigMapModuleResolver.resolve(
           source.getConfigMap(), namespace, configMap, config.sources().maxModuleBytes(), check);
     }
-    return ociResolver.resolve(source.getOci(), namespace, context.getClient());
+    return ociResolver.resolve(source.getOci(), namespace, context.getClient(), check);
   }
 
   private static Optional<RunnerPool> pool(WasmFunction fn, Context<WasmFunction> context) {

@@ -1,7 +1,7 @@
 package dev.serverlessrunner.operator.pool;
 
 import dev.serverlessrunner.crd.CrdGroup;
-import dev.serverlessrunner.crd.function.FunctionSource;
+import dev.serverlessrunner.crd.function.ModuleSource;
 import dev.serverlessrunner.crd.function.WasmFunction;
 import dev.serverlessrunner.crd.pool.RunnerPool;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
@@ -92,7 +92,7 @@ public class RunnerRoleDependent extends CRUDKubernetesDependentResource<Role, R
     TreeSet<String> configMaps = new TreeSet<>();
     TreeSet<String> secrets = new TreeSet<>();
     for (WasmFunction fn : functions) {
-      FunctionSource source = fn.getSpec() == null ? null : fn.getSpec().getSource();
+      ModuleSource source = fn.getSpec() == null ? null : fn.getSpec().getSource();
       if (source == null) {
         continue;
       }

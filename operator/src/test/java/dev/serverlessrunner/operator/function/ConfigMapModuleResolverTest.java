@@ -4,12 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.serverlessrunner.crd.function.ConfigMapModules;
 import dev.serverlessrunner.crd.function.ConfigMapSource;
+import dev.serverlessrunner.crd.pool.LimitCeilings;
+import dev.serverlessrunner.crd.pool.PoolFunctionLimits;
+import dev.serverlessrunner.crd.pool.RunnerPool;
 import dev.serverlessrunner.engine.load.ModuleDigest;
 import dev.serverlessrunner.guests.Guests;
 import dev.serverlessrunner.operator.TestConfig;
 import dev.serverlessrunner.operator.TestFunctions;
+import dev.serverlessrunner.operator.TestPools;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -18,7 +23,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 @Timeout(120)
 class ConfigMapModuleResolverTest {
   private static final ConfigMapSource SOURCE = source();
-  private static final RunnerModuleCheck CHECK = new RunnerModuleCheck(TestConfig.defaults());
+  private static final RunnerModuleCheck.PoolCheck CHECK =
+      new RunnerModuleCheck(TestConfig.defaults()).forPool(Optional.empty());
   private static final long MAX = 1 << 20;
 
   private static ConfigMapSource source() {
@@ -110,7 +116,6 @@ class ConfigMapModuleResolverTest {
       value = {
         "simd                  | uses SIMD",
         "no-start              | has no _start export",
-        "huge-initial-memory   | above the cap of 1024 pages",
         "huge-table            | above the cap of 100000",
         "multi-memory          | declares 2 memories",
         "threads-shared-memory | declares a shared memory",
@@ -123,6 +128,46 @@ class ConfigMapModuleResolverTest {
 
     assertThat(result.reason()).isEqualTo(RunnerModuleCheck.POLICY_REFUSED);
     assertThat(result.message()).contains(reason);
+  }
+
+  @Test
+  void initialMemoryAboveThePoolsLargestFunctionMemoryIsRefused() {
+    RunnerModuleCheck.PoolCheck check =
+        new RunnerModuleCheck(TestConfig.defaults())
+            .forPool(Optional.of(poolWithMaxMemory("64Mi")));
+
+    SourceResolution.Invalid result =
+        (SourceResolution.Invalid)
+            ConfigMapModuleResolver.resolve(
+                SOURCE,
+                "ns",
+                TestFunctions.moduleConfigMap("ns", "mod", Guests.bytes("huge-initial-memory")),
+                MAX,
+                check);
+
+    assertThat(result.reason()).isEqualTo(RunnerModuleCheck.POLICY_REFUSED);
+    assertThat(result.message())
+        .contains("initial memory of 2000 pages (125 MiB), above the cap of 1024 pages");
+  }
+
+  @Test
+  void initialMemoryWithinThePoolsLargestFunctionMemoryIsServed() {
+    // 2000 pages fit the default ceiling of 128Mi, which runners accept as initial memory.
+    assertThat(
+            resolve(
+                TestFunctions.moduleConfigMap("ns", "mod", Guests.bytes("huge-initial-memory")),
+                MAX))
+        .isInstanceOf(SourceResolution.Resolved.class);
+  }
+
+  private static RunnerPool poolWithMaxMemory(String memory) {
+    RunnerPool pool = TestPools.fixed("ns", "p", 1);
+    LimitCeilings max = new LimitCeilings();
+    max.setMemory(memory);
+    PoolFunctionLimits limits = new PoolFunctionLimits();
+    limits.setMax(max);
+    pool.getSpec().setFunctionLimits(limits);
+    return pool;
   }
 
   @Test

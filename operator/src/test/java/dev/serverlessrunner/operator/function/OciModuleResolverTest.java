@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -35,6 +36,7 @@ class OciModuleResolverTest {
   private final Map<String, Secret> secrets = new HashMap<>();
   private FakeRegistry registry;
   private OciModuleResolver resolver;
+  private RunnerModuleCheck.PoolCheck check;
 
   @BeforeEach
   void start() throws IOException {
@@ -51,9 +53,9 @@ class OciModuleResolverTest {
   }
 
   private OciModuleResolver resolver(Map<String, String> properties) {
+    check = new RunnerModuleCheck(TestConfig.with(properties)).forPool(Optional.empty());
     return new OciModuleResolver(
-        new RegistryClient(OciModuleResolver.options(TestConfig.with(properties).sources())),
-        new RunnerModuleCheck(TestConfig.with(properties)));
+        new RegistryClient(OciModuleResolver.options(TestConfig.with(properties).sources())));
   }
 
   private String dockerConfig(boolean withAuths) {
@@ -85,7 +87,7 @@ class OciModuleResolverTest {
   }
 
   private SourceResolution resolve(OciSource source) {
-    return resolver.resolve(source, NS, secrets::get);
+    return resolver.resolve(source, NS, secrets::get, check);
   }
 
   @Test

@@ -168,7 +168,7 @@ class WasmFunctionReconcilerIT {
         "simd                | uses SIMD: instruction V128_CONST",
         "no-start            | has no _start export",
         "unknown-import      | env.launch_missiles",
-        "huge-initial-memory | initial memory of 2000 pages (125 MiB), above the cap of 1024 pages",
+        "multi-memory        | declares 2 memories",
         "gc-types            | declares a GC struct type",
       })
   void moduleTheRunnersRefuseIsNeverReady(String guest, String reason) {
@@ -185,6 +185,32 @@ class WasmFunctionReconcilerIT {
     assertThat(ready.getReason()).isEqualTo(RunnerModuleCheck.POLICY_REFUSED);
     assertThat(ready.getMessage()).contains(reason);
     assertThat(status(name).getDigest()).isNull();
+  }
+
+  @Test
+  void initialMemoryAboveWhatThePoolAllowsIsRefusedUntilThePoolAllowsIt() {
+    createPool("pool-mem");
+    RunnerPool pool =
+        client.resources(RunnerPool.class).inNamespace(ns()).withName("pool-mem").get();
+    LimitCeilings max = new LimitCeilings();
+    max.setMemory("64Mi");
+    PoolFunctionLimits poolLimits = new PoolFunctionLimits();
+    poolLimits.setMax(max);
+    pool.getSpec().setFunctionLimits(poolLimits);
+    client.resource(pool).update();
+    createConfigMap("mod-mem", Guests.bytes("huge-initial-memory"));
+    createFunction("fn-mem", "pool-mem", "mod-mem");
+
+    Condition refused =
+        awaitCondition("fn-mem", "SourceResolved", "False", RunnerModuleCheck.POLICY_REFUSED);
+    assertThat(refused.getMessage())
+        .contains("initial memory of 2000 pages (125 MiB), above the cap of 1024 pages");
+
+    pool = client.resources(RunnerPool.class).inNamespace(ns()).withName("pool-mem").get();
+    pool.getSpec().getFunctionLimits().getMax().setMemory("128Mi");
+    client.resource(pool).update();
+
+    awaitCondition("fn-mem", "Ready", "True", FunctionStatusAggregator.READY);
   }
 
   @Test
@@ -232,7 +258,7 @@ class WasmFunctionReconcilerIT {
   @Test
   void functionOverItsPoolsCeilingIsNotReadyUntilThePoolRaisesIt() {
     createPool("pool-l");
-    createConfigMap("mod-l", TestFunctions.EMPTY_MODULE);
+    createConfigMap("mod-l", TestFunctions.MODULE);
     WasmFunction fn = TestFunctions.fromConfigMap(ns(), "fn-l", "pool-l", "mod-l");
     fn.getMetadata().setGeneration(null);
     FunctionLimits limits = new FunctionLimits();
@@ -269,7 +295,7 @@ class WasmFunctionReconcilerIT {
   @Test
   void functionWithinItsPoolsCeilingIsReady() {
     createPool("pool-m");
-    createConfigMap("mod-m", TestFunctions.EMPTY_MODULE);
+    createConfigMap("mod-m", TestFunctions.MODULE);
     WasmFunction fn = TestFunctions.fromConfigMap(ns(), "fn-m", "pool-m", "mod-m");
     fn.getMetadata().setGeneration(null);
     FunctionLimits limits = new FunctionLimits();

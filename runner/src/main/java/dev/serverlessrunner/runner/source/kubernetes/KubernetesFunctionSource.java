@@ -264,7 +264,7 @@ public final class KubernetesFunctionSource implements FunctionSource {
           unusable.put(name, version);
           unusableSeenAt.put(name, seenAt);
           report(name, unusableNow.getMessage());
-          yield true;
+          yield DONE;
         }
         case ModuleUnavailableException unavailable ->
             Optional.of(retrying(name, unavailable.getMessage()));
