@@ -189,15 +189,14 @@ class WasmFunctionReconcilerIT {
 
   @Test
   void initialMemoryAboveWhatThePoolAllowsIsRefusedUntilThePoolAllowsIt() {
-    createPool("pool-mem");
-    RunnerPool pool =
-        client.resources(RunnerPool.class).inNamespace(ns()).withName("pool-mem").get();
+    RunnerPool pool = TestPools.fixed(ns(), "pool-mem", 1);
+    pool.getMetadata().setGeneration(null);
     LimitCeilings max = new LimitCeilings();
     max.setMemory("64Mi");
     PoolFunctionLimits poolLimits = new PoolFunctionLimits();
     poolLimits.setMax(max);
     pool.getSpec().setFunctionLimits(poolLimits);
-    client.resource(pool).update();
+    client.resource(pool).create();
     createConfigMap("mod-mem", Guests.bytes("huge-initial-memory"));
     createFunction("fn-mem", "pool-mem", "mod-mem");
 
@@ -206,9 +205,16 @@ class WasmFunctionReconcilerIT {
     assertThat(refused.getMessage())
         .contains("initial memory of 2000 pages (125 MiB), above the cap of 1024 pages");
 
-    pool = client.resources(RunnerPool.class).inNamespace(ns()).withName("pool-mem").get();
-    pool.getSpec().getFunctionLimits().getMax().setMemory("128Mi");
-    client.resource(pool).update();
+    // A patch, not an update: the pool's own status writes would make an update conflict.
+    client
+        .resources(RunnerPool.class)
+        .inNamespace(ns())
+        .withName("pool-mem")
+        .edit(
+            p -> {
+              p.getSpec().getFunctionLimits().getMax().setMemory("128Mi");
+              return p;
+            });
 
     awaitCondition("fn-mem", "Ready", "True", FunctionStatusAggregator.READY);
   }
