@@ -77,7 +77,7 @@ public class BenchmarkRoutes {
         function.name(),
         module,
         function.moduleBytes(),
-        new FunctionConfig(c.limits(), c.env(), c.args(), c.abi(), Durability.SYNC),
+        new FunctionConfig(c.limits(), c.env(), c.args(), c.abi(), Durability.SYNC, c.auth()),
         function.limits(),
         function.maxRequestBytes());
   }

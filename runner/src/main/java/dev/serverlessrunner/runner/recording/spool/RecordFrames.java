@@ -1,7 +1,7 @@
 package dev.serverlessrunner.runner.recording.spool;
 
 import dev.serverlessrunner.runner.recording.ExecutionRecord;
-import dev.serverlessrunner.runner.recording.Outcome;
+import dev.serverlessrunner.runner.recording.RecordedOutcome;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -110,7 +110,7 @@ final class RecordFrames {
     int exitCode = in.getInt();
     String function = text(in);
     String digest = text(in);
-    Outcome outcome = Outcome.fromDbName(text(in));
+    RecordedOutcome outcome = RecordedOutcome.fromDbName(text(in));
     String snippet = text(in);
     String error = text(in);
     return new ExecutionRecord(

@@ -7,7 +7,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.serverlessrunner.runner.recording.ExecutionIds;
 import dev.serverlessrunner.runner.recording.ExecutionRecord;
-import dev.serverlessrunner.runner.recording.Outcome;
+import dev.serverlessrunner.runner.recording.RecordedOutcome;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -48,7 +48,7 @@ class RecordSpoolTest {
         "fn-" + n,
         "sha256:" + "cd".repeat(32),
         failed ? null : n % 2,
-        failed ? Outcome.TRAP : Outcome.OK,
+        failed ? RecordedOutcome.TRAP : RecordedOutcome.OK,
         ("out " + n + " é€😀").getBytes(StandardCharsets.UTF_8),
         1000L + n,
         50_000L + n,
