@@ -42,7 +42,7 @@ public record ExecutionRecord(
       String function,
       String moduleDigest,
       Integer exitCode,
-      Outcome outcome,
+      RecordedOutcome outcome,
       String stdoutSnippet,
       long stdoutBytes,
       long durationUs,
