@@ -120,6 +120,46 @@ public final class RunnerContract {
    */
   public static final String IN_FLIGHT_METRIC = "runner_invocations_in_flight";
 
+  /**
+   * {@code runner.execution.drain-timeout}: on shutdown, how long running guests may take once new
+   * requests are refused (Quarkus' wait for requests in flight follows it).
+   */
+  public static final String ENV_EXECUTION_DRAIN_TIMEOUT = "RUNNER_EXECUTION_DRAIN_TIMEOUT";
+
+  /** {@code runner.recording.drain-timeout}: on shutdown, how long the backlogs may take. */
+  public static final String ENV_RECORDING_DRAIN_TIMEOUT = "RUNNER_RECORDING_DRAIN_TIMEOUT";
+
+  /**
+   * {@code runner.shutdown.endpoint-removal-delay}: after SIGTERM, how long the runner keeps
+   * serving while unready, so Kubernetes removes the pod from its Service before anything is
+   * refused.
+   */
+  public static final String ENV_SHUTDOWN_DELAY = "RUNNER_SHUTDOWN_ENDPOINT_REMOVAL_DELAY";
+
+  /**
+   * {@code runner.kubernetes.pod-name}: the pod's own name (downward API), so the runner can report
+   * {@link #POD_CONDITION_SHARDS_AVAILABLE} on it.
+   */
+  public static final String ENV_POD_NAME = "RUNNER_KUBERNETES_POD_NAME";
+
+  /**
+   * A condition each runner keeps on its own Pod: False (reason {@code ShardsUnavailable}, message
+   * naming the shards) while it cannot reach some shard, True otherwise. The runner stays Ready
+   * meanwhile; the operator aggregates these into the RunnerPool's {@code Degraded} condition.
+   */
+  public static final String POD_CONDITION_SHARDS_AVAILABLE =
+      "serverlessrunner.dev/ShardsAvailable";
+
+  /** Reason of {@link #POD_CONDITION_SHARDS_AVAILABLE} when False. */
+  public static final String REASON_SHARDS_UNAVAILABLE = "ShardsUnavailable";
+
+  /** Prefix of the message of {@link #POD_CONDITION_SHARDS_AVAILABLE} when False. */
+  public static final String UNAVAILABLE_SHARDS_PREFIX = "unavailable shards: ";
+
+  /** The shutdown settings above, which the operator sizes the pod's grace period from. */
+  public static final List<String> SHUTDOWN_ENV =
+      List.of(ENV_SHUTDOWN_DELAY, ENV_EXECUTION_DRAIN_TIMEOUT, ENV_RECORDING_DRAIN_TIMEOUT);
+
   /** {@link #IN_FLIGHT_METRIC} as a Micrometer name: the Prometheus registry turns dots into _. */
   public static String inFlightMeterName() {
     return IN_FLIGHT_METRIC.replace('_', '.');

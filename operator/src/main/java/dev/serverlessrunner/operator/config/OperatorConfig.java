@@ -45,11 +45,27 @@ public interface OperatorConfig {
     String imagePullPolicy();
 
     /**
-     * Grace period of a stopping runner pod; longer than the runner's own drain timeout (30 s) so
-     * in-flight invocations finish and queued records are flushed.
+     * Least grace period of a stopping runner pod. The operator gives each pool more when its
+     * shutdown needs it: endpoint-removal delay + the pool's longest function timeout + the record
+     * drain + a margin (RunnerShutdownBudget).
      */
     @WithDefault("45s")
     Duration terminationGracePeriod();
+
+    /**
+     * After SIGTERM, how long a runner keeps serving while unready, so endpoints and proxies stop
+     * sending it traffic before it refuses any (the runner's
+     * runner.shutdown.endpoint-removal-delay).
+     */
+    @WithDefault("5s")
+    Duration endpointRemovalDelay();
+
+    /**
+     * On shutdown, the time a runner's record backlogs get besides writing a full backlog at a
+     * pessimistic 10,000 rows/s: covers retries against a slow shard.
+     */
+    @WithDefault("20s")
+    Duration recordingDrainBase();
 
     /** CPU request when a pool sets no spec.resources (CPU autoscaling needs one). */
     @WithDefault("500m")

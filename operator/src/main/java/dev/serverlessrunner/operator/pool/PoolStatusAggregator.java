@@ -1,15 +1,20 @@
 package dev.serverlessrunner.operator.pool;
 
 import dev.serverlessrunner.crd.CrdGroup;
+import dev.serverlessrunner.crd.RunnerContract;
 import dev.serverlessrunner.crd.pool.Persistence;
 import dev.serverlessrunner.crd.pool.RunnerPool;
 import dev.serverlessrunner.crd.pool.RunnerPoolStatus;
 import dev.serverlessrunner.operator.status.Conditions;
 import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.SortedSet;
+import java.util.TreeSet;
 
 /** Computes a pool's whole status from its Deployment and its ready functions; pure. */
 public final class PoolStatusAggregator {
@@ -39,23 +44,54 @@ public final class PoolStatusAggregator {
   private static final List<String> USER_ERRORS =
       List.of(RunnerImages.IMAGE_NOT_ALLOWED, NO_SHARDS);
 
+  /** Condition type: some ready runner cannot reach some shard (it keeps serving). */
+  public static final String CONDITION_DEGRADED = "Degraded";
+
+  /** Reason: ready runners report unreachable shards on their pods. */
+  public static final String SHARDS_UNAVAILABLE = RunnerContract.REASON_SHARDS_UNAVAILABLE;
+
+  /** Reason: every ready runner reaches every shard. */
+  public static final String ALL_SHARDS_AVAILABLE = "AllShardsAvailable";
+
   private PoolStatusAggregator() {}
+
+  /** The status of a pool whose image is allowed, with no runner pod known. */
+  public static RunnerPoolStatus aggregate(
+      RunnerPool pool, Optional<Deployment> deployment, int functionsReady, Instant now) {
+    return aggregate(pool, deployment, functionsReady, Optional.empty(), List.of(), now);
+  }
+
+  /** The status of a pool with no runner pod known. */
+  public static RunnerPoolStatus aggregate(
+      RunnerPool pool,
+      Optional<Deployment> deployment,
+      int functionsReady,
+      Optional<String> imageRefusal,
+      Instant now) {
+    return aggregate(pool, deployment, functionsReady, imageRefusal, List.of(), now);
+  }
 
   /** The status of a pool whose image is allowed. */
   public static RunnerPoolStatus aggregate(
-      RunnerPool pool, Optional<Deployment> deployment, int functionsReady, Instant now) {
-    return aggregate(pool, deployment, functionsReady, Optional.empty(), now);
+      RunnerPool pool,
+      Optional<Deployment> deployment,
+      int functionsReady,
+      List<Pod> runnerPods,
+      Instant now) {
+    return aggregate(pool, deployment, functionsReady, Optional.empty(), runnerPods, now);
   }
 
   /**
    * The status the pool should have now; equal to the current one when nothing changed. {@code
-   * imageRefusal} is why the pool's image may not run ({@link RunnerImages#refusal}), if so.
+   * imageRefusal} is why the pool's image may not run ({@link RunnerImages#refusal}), if so; {@code
+   * runnerPods} (their {@code ShardsAvailable} condition) make the Degraded condition.
    */
   public static RunnerPoolStatus aggregate(
       RunnerPool pool,
       Optional<Deployment> deployment,
       int functionsReady,
       Optional<String> imageRefusal,
+      List<Pod> runnerPods,
       Instant now) {
     List<Condition> previous = pool.getStatus() == null ? null : pool.getStatus().getConditions();
     Long generation = pool.getMetadata().getGeneration();
@@ -119,8 +155,59 @@ public final class PoolStatusAggregator {
                 generation,
                 now),
             Conditions.of(
-                previous, CrdGroup.CONDITION_READY, allReady, reason, message, generation, now)));
+                previous, CrdGroup.CONDITION_READY, allReady, reason, message, generation, now),
+            degraded(previous, runnerPods, generation, now)));
     return status;
+  }
+
+  /**
+   * Degraded while a ready runner pod reports unreachable shards: the runners keep serving (shards
+   * with room take the new records), so this is not a reason for Ready=False.
+   */
+  private static Condition degraded(
+      List<Condition> previous, List<Pod> pods, Long generation, Instant now) {
+    List<Pod> ready = pods.stream().filter(PoolStatusAggregator::podReady).toList();
+    SortedSet<String> shards = new TreeSet<>();
+    int reporting = 0;
+    for (Pod pod : ready) {
+      Optional<PodCondition> c =
+          pod.getStatus().getConditions().stream()
+              .filter(x -> RunnerContract.POD_CONDITION_SHARDS_AVAILABLE.equals(x.getType()))
+              .findFirst();
+      if (c.isPresent() && "False".equals(c.get().getStatus())) {
+        reporting++;
+        String message = c.get().getMessage() == null ? "" : c.get().getMessage();
+        if (message.startsWith(RunnerContract.UNAVAILABLE_SHARDS_PREFIX)) {
+          for (String shard :
+              message.substring(RunnerContract.UNAVAILABLE_SHARDS_PREFIX.length()).split(", ")) {
+            shards.add(shard.strip());
+          }
+        }
+      }
+    }
+    boolean degraded = reporting > 0;
+    return Conditions.of(
+        previous,
+        CONDITION_DEGRADED,
+        degraded,
+        degraded ? SHARDS_UNAVAILABLE : ALL_SHARDS_AVAILABLE,
+        degraded
+            ? reporting
+                + " of "
+                + ready.size()
+                + " ready runner pods cannot reach shards "
+                + String.join(", ", shards)
+                + "; they keep serving and keep those records in their backlogs"
+            : "Every ready runner pod reaches every shard",
+        generation,
+        now);
+  }
+
+  private static boolean podReady(Pod pod) {
+    return pod.getStatus() != null
+        && pod.getStatus().getConditions() != null
+        && pod.getStatus().getConditions().stream()
+            .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
   }
 
   /** Whether the pool names at least one shard for its runners' records. */

@@ -135,7 +135,11 @@ public class RunnerDeploymentDependent
             .withServiceAccountName(PoolNames.childName(pool))
             // Stated, not inherited: the runner's function source reads the Kubernetes API.
             .withAutomountServiceAccountToken(true)
-            .withTerminationGracePeriodSeconds(config.runner().terminationGracePeriod().toSeconds())
+            // Covers the runner's whole shutdown, each phase of which it is told below.
+            .withTerminationGracePeriodSeconds(
+                RunnerShutdownBudget.of(pool, config.runner())
+                    .terminationGracePeriod(config.runner().terminationGracePeriod())
+                    .toSeconds())
             // The "restricted" Pod Security Standard; the image runs as uid 10001.
             .withNewSecurityContext()
             .withRunAsNonRoot(true)
@@ -315,6 +319,29 @@ public class RunnerDeploymentDependent
             RunnerContract.ENV_BLOB_CACHE_MAX_BYTES, String.valueOf(BLOB_CACHE_MAX_BYTES), null));
     env.add(new EnvVar(RunnerContract.ENV_SPOOL_DIR, SPOOL_PATH, null));
     env.add(new EnvVar(RunnerContract.ENV_SPOOL_MAX_BYTES, String.valueOf(SPOOL_MAX_BYTES), null));
+    env.add(
+        new EnvVarBuilder()
+            .withName(RunnerContract.ENV_POD_NAME)
+            .withNewValueFrom()
+            .withNewFieldRef()
+            .withFieldPath("metadata.name")
+            .endFieldRef()
+            .endValueFrom()
+            .build());
+    RunnerShutdownBudget shutdown = RunnerShutdownBudget.of(pool, config.runner());
+    env.add(
+        new EnvVar(
+            RunnerContract.ENV_SHUTDOWN_DELAY, shutdown.endpointRemovalDelay().toString(), null));
+    env.add(
+        new EnvVar(
+            RunnerContract.ENV_EXECUTION_DRAIN_TIMEOUT,
+            shutdown.executionDrain().toString(),
+            null));
+    env.add(
+        new EnvVar(
+            RunnerContract.ENV_RECORDING_DRAIN_TIMEOUT,
+            shutdown.recordingDrain().toString(),
+            null));
     List<String> insecure =
         config.sources().insecureRegistries().orElse(List.of()).stream()
             .filter(r -> !r.isBlank())

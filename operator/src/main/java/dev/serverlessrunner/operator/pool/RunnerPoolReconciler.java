@@ -7,6 +7,7 @@ import dev.serverlessrunner.crd.pool.RunnerPoolStatus;
 import dev.serverlessrunner.operator.config.OperatorConfig;
 import dev.serverlessrunner.operator.function.WarningEvents;
 import dev.serverlessrunner.operator.status.Conditions;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
@@ -23,6 +24,7 @@ import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.time.Clock;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /** Keeps a pool's runner Deployment, Service, HPA, PDB, RBAC and NetworkPolicy as its spec says. */
@@ -67,6 +69,7 @@ public class RunnerPoolReconciler implements Reconciler<RunnerPool> {
             context.getSecondaryResource(Deployment.class),
             functionsReady(pool, context),
             RunnerImages.refusal(pool, config),
+            runnerPods(pool, context),
             clock.instant());
     if (next.equals(pool.getStatus())) {
       return UpdateControl.noUpdate();
@@ -97,7 +100,38 @@ public class RunnerPoolReconciler implements Reconciler<RunnerPool> {
                         .map(ResourceID::fromResource)
                         .collect(Collectors.toSet()))
             .build();
-    return List.of(new InformerEventSource<>(functions, context));
+    // Runner pods report unreachable shards as a pod condition; the pool shows it as Degraded.
+    var pods =
+        InformerEventSourceConfiguration.from(Pod.class, RunnerPool.class)
+            .withLabelSelector(PoolNames.MANAGED_SELECTOR)
+            .withSecondaryToPrimaryMapper(
+                (Pod pod) -> {
+                  String name =
+                      pod.getMetadata().getLabels() == null
+                          ? null
+                          : pod.getMetadata().getLabels().get(PoolNames.POOL_LABEL);
+                  return name == null
+                      ? Set.of()
+                      : Set.of(new ResourceID(name, pod.getMetadata().getNamespace()));
+                })
+            .build();
+    return List.of(
+        new InformerEventSource<>(functions, context), new InformerEventSource<>(pods, context));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<Pod> runnerPods(RunnerPool pool, Context<RunnerPool> context) {
+    var pods =
+        (InformerEventSource<Pod, RunnerPool>)
+            context.eventSourceRetriever().getEventSourceFor(Pod.class);
+    return pods.list(
+            pool.getMetadata().getNamespace(),
+            pod ->
+                pod.getMetadata().getLabels() != null
+                    && pool.getMetadata()
+                        .getName()
+                        .equals(pod.getMetadata().getLabels().get(PoolNames.POOL_LABEL)))
+        .toList();
   }
 
   private static int functionsReady(RunnerPool pool, Context<RunnerPool> context) {

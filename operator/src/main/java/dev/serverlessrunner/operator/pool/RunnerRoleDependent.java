@@ -113,6 +113,16 @@ public class RunnerRoleDependent extends CRUDKubernetesDependentResource<Role, R
             .withResources("wasmfunctions")
             .withVerbs("get", "list", "watch")
             .build());
+    // A runner keeps the ShardsAvailable condition on its own pod: it reads pods, and may patch
+    // pod status only, never a pod's spec or labels. (Pod names are not known when the Role is.)
+    rules.add(
+        new PolicyRuleBuilder().withApiGroups("").withResources("pods").withVerbs("get").build());
+    rules.add(
+        new PolicyRuleBuilder()
+            .withApiGroups("")
+            .withResources("pods/status")
+            .withVerbs("patch")
+            .build());
     if (!configMaps.isEmpty()) {
       rules.add(namedGet("configmaps", configMaps));
     }

@@ -2,11 +2,14 @@ package dev.serverlessrunner.operator.pool;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.serverlessrunner.crd.RunnerContract;
 import dev.serverlessrunner.crd.pool.RunnerPool;
 import dev.serverlessrunner.crd.pool.RunnerPoolStatus;
 import dev.serverlessrunner.operator.TestPools;
 import dev.serverlessrunner.operator.status.Conditions;
 import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import java.time.Instant;
@@ -167,5 +170,84 @@ class PoolStatusAggregatorTest {
 
     RunnerPoolStatus nowReady = PoolStatusAggregator.aggregate(pool, deployment(2, 2, 2), 0, T1);
     assertThat(ready(nowReady).getLastTransitionTime()).isEqualTo(T1.toString());
+  }
+
+  private static Pod runnerPod(boolean ready, String shardsStatus, String message) {
+    PodBuilder pod =
+        new PodBuilder()
+            .withNewMetadata()
+            .withName("p-runner-" + message.hashCode())
+            .endMetadata()
+            .withNewStatus()
+            .addNewCondition()
+            .withType("Ready")
+            .withStatus(ready ? "True" : "False")
+            .endCondition()
+            .endStatus();
+    if (shardsStatus != null) {
+      pod.editStatus()
+          .addNewCondition()
+          .withType(RunnerContract.POD_CONDITION_SHARDS_AVAILABLE)
+          .withStatus(shardsStatus)
+          .withMessage(message)
+          .endCondition()
+          .endStatus();
+    }
+    return pod.build();
+  }
+
+  private static Condition degraded(RunnerPoolStatus status) {
+    return Conditions.find(status.getConditions(), PoolStatusAggregator.CONDITION_DEGRADED)
+        .orElseThrow();
+  }
+
+  @Test
+  void readyRunnersReportingAnUnreachableShardMakeThePoolDegradedButReady() {
+    List<Pod> pods =
+        List.of(
+            runnerPod(true, "False", "unavailable shards: shard-1"),
+            runnerPod(true, "False", "unavailable shards: shard-0, shard-1"),
+            runnerPod(true, "True", "every recording shard answers"));
+
+    RunnerPoolStatus status =
+        PoolStatusAggregator.aggregate(pool(3), deployment(3, 3, 3), 1, pods, T0);
+
+    assertThat(degraded(status).getStatus()).isEqualTo("True");
+    assertThat(degraded(status).getReason()).isEqualTo("ShardsUnavailable");
+    assertThat(degraded(status).getMessage())
+        .startsWith("2 of 3 ready runner pods cannot reach shards shard-0, shard-1");
+    assertThat(ready(status).getStatus()).isEqualTo("True");
+  }
+
+  @Test
+  void runnersReachingEveryShardLeaveThePoolNotDegraded() {
+    List<Pod> pods = List.of(runnerPod(true, "True", "every recording shard answers"));
+
+    RunnerPoolStatus status =
+        PoolStatusAggregator.aggregate(pool(1), deployment(1, 1, 1), 1, pods, T0);
+
+    assertThat(degraded(status).getStatus()).isEqualTo("False");
+    assertThat(degraded(status).getReason()).isEqualTo("AllShardsAvailable");
+  }
+
+  @Test
+  void runnersThatAreNotReadyDoNotCountForDegraded() {
+    List<Pod> pods = List.of(runnerPod(false, "False", "unavailable shards: shard-1"));
+
+    RunnerPoolStatus status =
+        PoolStatusAggregator.aggregate(pool(1), deployment(1, 1, 0), 1, pods, T0);
+
+    assertThat(degraded(status).getStatus()).isEqualTo("False");
+  }
+
+  @Test
+  void degradedKeepsItsTransitionTimeWhileNothingChanges() {
+    RunnerPool pool = pool(1);
+    List<Pod> pods = List.of(runnerPod(true, "False", "unavailable shards: shard-1"));
+    pool.setStatus(PoolStatusAggregator.aggregate(pool, deployment(1, 1, 1), 1, pods, T0));
+
+    RunnerPoolStatus again = PoolStatusAggregator.aggregate(pool, deployment(1, 1, 1), 1, pods, T1);
+
+    assertThat(again).isEqualTo(pool.getStatus());
   }
 }

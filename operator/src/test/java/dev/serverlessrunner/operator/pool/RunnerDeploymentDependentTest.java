@@ -2,6 +2,8 @@ package dev.serverlessrunner.operator.pool;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.serverlessrunner.crd.RunnerContract;
+import dev.serverlessrunner.crd.pool.Batch;
 import dev.serverlessrunner.crd.pool.LimitCeilings;
 import dev.serverlessrunner.crd.pool.PoolFunctionLimits;
 import dev.serverlessrunner.crd.pool.RunnerPool;
@@ -14,6 +16,7 @@ import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import java.time.Duration;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -102,12 +105,81 @@ class RunnerDeploymentDependentTest {
         .containsEntry("prometheus.io/path", "/q/metrics");
   }
 
+  private static long gracePeriod(Deployment deployment) {
+    return deployment.getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds();
+  }
+
+  private static Duration envDuration(Deployment deployment, String name) {
+    return Duration.parse(env(deployment).get(name).getValue());
+  }
+
   @Test
-  void gracePeriodOutlastsTheRunnerDrain() {
+  void gracePeriodCoversEveryPhaseOfTheRunnersShutdown() {
     Deployment deployment = desired(TestPools.fixed("ns", "p", 1));
 
-    assertThat(deployment.getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds())
-        .isEqualTo(45L);
+    Duration delay = envDuration(deployment, RunnerContract.ENV_SHUTDOWN_DELAY);
+    Duration guests = envDuration(deployment, RunnerContract.ENV_EXECUTION_DRAIN_TIMEOUT);
+    Duration records = envDuration(deployment, RunnerContract.ENV_RECORDING_DRAIN_TIMEOUT);
+    // 5 s delay; the default 60s function timeout ceiling + 5 s; 20 s + 20,000 records at 10k/s.
+    assertThat(delay).isEqualTo(Duration.ofSeconds(5));
+    assertThat(guests).isEqualTo(Duration.ofSeconds(65));
+    assertThat(records).isEqualTo(Duration.ofSeconds(22));
+    assertThat(gracePeriod(deployment))
+        .isEqualTo(delay.plus(guests).plus(records).plus(RunnerShutdownBudget.MARGIN).toSeconds())
+        .isEqualTo(107L);
+  }
+
+  @Test
+  void longerFunctionCeilingAndLargerBacklogLengthenTheGracePeriod() {
+    RunnerPool pool = TestPools.fixed("ns", "p", 1);
+    LimitCeilings max = new LimitCeilings();
+    max.setTimeout("14m30s");
+    PoolFunctionLimits limits = new PoolFunctionLimits();
+    limits.setMax(max);
+    pool.getSpec().setFunctionLimits(limits);
+    TestPools.withShards(pool, "shard-0");
+    Batch batch = new Batch();
+    batch.setQueueCapacity(400_000);
+    pool.getSpec().getPersistence().setBatch(batch);
+
+    Deployment deployment = desired(pool);
+
+    assertThat(envDuration(deployment, RunnerContract.ENV_EXECUTION_DRAIN_TIMEOUT))
+        .isEqualTo(Duration.ofSeconds(14 * 60 + 30 + 5));
+    assertThat(envDuration(deployment, RunnerContract.ENV_RECORDING_DRAIN_TIMEOUT))
+        .isEqualTo(Duration.ofSeconds(20 + 40));
+    assertThat(gracePeriod(deployment)).isEqualTo(5 + 875 + 60 + 15L);
+  }
+
+  @Test
+  void gracePeriodNeverGoesBelowTheConfiguredLeast() {
+    RunnerPool pool = TestPools.fixed("ns", "p", 1);
+    LimitCeilings max = new LimitCeilings();
+    max.setTimeout("1s");
+    PoolFunctionLimits limits = new PoolFunctionLimits();
+    limits.setMax(max);
+    pool.getSpec().setFunctionLimits(limits);
+    RunnerDeploymentDependent strict =
+        new RunnerDeploymentDependent(
+            TestConfig.with(
+                Map.of("serverlessrunner.operator.runner.termination-grace-period", "120s")));
+
+    assertThat(gracePeriod(strict.desired(pool, null))).isEqualTo(120L);
+    assertThat(gracePeriod(desired(pool))).isEqualTo(5 + 6 + 22 + 15L);
+  }
+
+  @Test
+  void endpointRemovalDelayComesFromTheOperatorsSettings() {
+    RunnerDeploymentDependent slow =
+        new RunnerDeploymentDependent(
+            TestConfig.with(
+                Map.of("serverlessrunner.operator.runner.endpoint-removal-delay", "15s")));
+
+    Deployment deployment = slow.desired(TestPools.fixed("ns", "p", 1), null);
+
+    assertThat(envDuration(deployment, RunnerContract.ENV_SHUTDOWN_DELAY))
+        .isEqualTo(Duration.ofSeconds(15));
+    assertThat(gracePeriod(deployment)).isEqualTo(117L);
   }
 
   @Test

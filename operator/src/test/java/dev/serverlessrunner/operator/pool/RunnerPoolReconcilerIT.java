@@ -3,6 +3,7 @@ package dev.serverlessrunner.operator.pool;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.serverlessrunner.crd.RunnerContract;
 import dev.serverlessrunner.crd.function.WasmFunction;
 import dev.serverlessrunner.crd.pool.RunnerPool;
 import dev.serverlessrunner.operator.TestFunctions;
@@ -12,6 +13,7 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -307,8 +309,8 @@ class RunnerPoolReconcilerIT {
         .untilAsserted(
             () ->
                 assertThat(child(Role.class, "kappa").getRules())
-                    .singleElement()
-                    .satisfies(r -> assertThat(r.getResources()).containsExactly("wasmfunctions")));
+                    .flatExtracting(r -> r.getResources())
+                    .containsExactlyInAnyOrder("wasmfunctions", "pods", "pods/status"));
   }
 
   @Test
@@ -375,6 +377,57 @@ class RunnerPoolReconcilerIT {
         .filter(e -> e.getInvolvedObject().getName().equals(pool))
         .filter(e -> "Warning".equals(e.getType()))
         .toList();
+  }
+
+  @Test
+  void runnerPodsReportingAnUnreachableShardMakeThePoolDegraded() {
+    create(TestPools.withShards(TestPools.fixed(client.getNamespace(), "omicron", 1), "pg-0"));
+    awaitChild(Deployment.class, "omicron");
+
+    // What a runner pod looks like to the operator while shard-1 is down: Ready, and its own
+    // ShardsAvailable condition False (the mock API server runs no kubelet, so the test writes it).
+    client
+        .resource(
+            new PodBuilder()
+                .withNewMetadata()
+                .withName("omicron-runner-1")
+                .withNamespace(client.getNamespace())
+                .withLabels(PoolNames.labels(pool("omicron")))
+                .endMetadata()
+                .withNewSpec()
+                .addNewContainer()
+                .withName("runner")
+                .withImage("runner")
+                .endContainer()
+                .endSpec()
+                .withNewStatus()
+                .addNewCondition()
+                .withType("Ready")
+                .withStatus("True")
+                .endCondition()
+                .addNewCondition()
+                .withType(RunnerContract.POD_CONDITION_SHARDS_AVAILABLE)
+                .withStatus("False")
+                .withReason(RunnerContract.REASON_SHARDS_UNAVAILABLE)
+                .withMessage(RunnerContract.UNAVAILABLE_SHARDS_PREFIX + "shard-1")
+                .endCondition()
+                .endStatus()
+                .build())
+        .create();
+
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              RunnerPool current = pool("omicron");
+              assertThat(current.getStatus()).isNotNull();
+              var degraded =
+                  Conditions.find(
+                      current.getStatus().getConditions(), PoolStatusAggregator.CONDITION_DEGRADED);
+              assertThat(degraded).isPresent();
+              assertThat(degraded.get().getStatus()).isEqualTo("True");
+              assertThat(degraded.get().getMessage()).contains("shard-1");
+            });
   }
 
   /**

@@ -58,10 +58,12 @@ class RunnerSmallDependentsTest {
           TestFunctions.fromOci("team-a", "public", "web", "ghcr.io/team/public:1", null));
 
   @Test
-  void roleIsReadOnly() {
+  void roleIsReadOnlyButForPodStatus() {
     Role role = RunnerRoleDependent.desired(pool, FUNCTIONS);
 
+    // The one write: a runner keeps its ShardsAvailable condition on its own pod's status.
     assertThat(role.getRules())
+        .filteredOn(r -> !r.getResources().equals(List.of("pods/status")))
         .flatExtracting(PolicyRule::getVerbs)
         .allMatch(v -> v.equals("get") || v.equals("list") || v.equals("watch"));
   }
@@ -107,8 +109,22 @@ class RunnerSmallDependentsTest {
     Role role = RunnerRoleDependent.desired(pool, List.of());
 
     assertThat(role.getRules())
+        .flatExtracting(PolicyRule::getResources)
+        .containsExactlyInAnyOrder("wasmfunctions", "pods", "pods/status");
+  }
+
+  @Test
+  void runnersMayReadPodsAndPatchOnlyPodStatus() {
+    Role role = RunnerRoleDependent.desired(pool, List.of());
+
+    assertThat(role.getRules())
+        .filteredOn(r -> r.getResources().contains("pods"))
         .singleElement()
-        .satisfies(r -> assertThat(r.getResources()).containsExactly("wasmfunctions"));
+        .satisfies(r -> assertThat(r.getVerbs()).containsExactly("get"));
+    assertThat(role.getRules())
+        .filteredOn(r -> r.getResources().contains("pods/status"))
+        .singleElement()
+        .satisfies(r -> assertThat(r.getVerbs()).containsExactly("patch"));
   }
 
   @Test

@@ -26,6 +26,9 @@ public interface RunnerConfig {
   /** The execution pool. */
   Execution execution();
 
+  /** What the runner does on SIGTERM before it refuses requests. */
+  Shutdown shutdown();
+
   /** Default limits of every function; a function's own settings override them. */
   Limits limits();
 
@@ -157,6 +160,12 @@ public interface RunnerConfig {
     /** Namespace of the pool and its functions; default: the Kubernetes client's namespace. */
     Optional<String> namespace();
 
+    /**
+     * This runner's own Pod (downward API); set, the runner keeps the condition {@code
+     * serverlessrunner.dev/ShardsAvailable} on it for the operator's pool status.
+     */
+    Optional<String> podName();
+
     /** How long startup waits for the pool's functions before the runner reports ready anyway. */
     @WithDefault("60s")
     Duration preloadTimeout();
@@ -196,6 +205,17 @@ public interface RunnerConfig {
   }
 
   /** Guest execution. */
+  /** Shutdown: see runner/README.md, Health and shutdown. */
+  interface Shutdown {
+    /**
+     * After SIGTERM, how long the runner keeps serving while unready, so that Kubernetes removes it
+     * from its Service endpoints and proxies stop sending it connections before anything is
+     * refused.
+     */
+    @WithDefault("5s")
+    Duration endpointRemovalDelay();
+  }
+
   interface Execution {
     /** Worker threads running guests; default: the number of cores. */
     OptionalInt threads();

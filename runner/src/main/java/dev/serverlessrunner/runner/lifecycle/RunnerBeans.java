@@ -16,6 +16,7 @@ import dev.serverlessrunner.runner.source.FunctionSource;
 import dev.serverlessrunner.runner.source.kubernetes.KubernetesSources;
 import dev.serverlessrunner.runner.source.local.DirectoryFunctionSource;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -123,8 +124,14 @@ public class RunnerBeans {
 
   @Produces
   @Singleton
-  ExecutionRecorder recorder(RecordingBackend backend) {
-    return backend.recorder();
+  ExecutionRecorder recorder(RecordingBackend backend, MeterRegistry registry) {
+    ExecutionRecorder recorder = backend.recorder();
+    // Degraded, not unready: the readiness details and this gauge say how many shards are down.
+    Gauge.builder("runner.shards.unavailable", recorder, r -> r.unreachableShards().size())
+        .description(
+            "Recording shards not answering now; the runner stays ready while any has room")
+        .register(registry);
+    return recorder;
   }
 
   @Produces

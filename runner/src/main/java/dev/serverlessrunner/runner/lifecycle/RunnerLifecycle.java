@@ -6,15 +6,27 @@ import dev.serverlessrunner.runner.recording.ExecutionRecorder;
 import dev.serverlessrunner.runner.service.FunctionRegistry;
 import dev.serverlessrunner.runner.service.InvocationService;
 import dev.serverlessrunner.runner.source.FunctionSource;
+import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.jboss.logging.Logger;
 
 /**
- * Start: preload every function before serving. Stop: refuse new work, let running guests finish,
- * drain every recording backlog into PostgreSQL, then let the process go.
+ * Start: preload every function before serving. Stop, on SIGTERM: readiness turns false at once
+ * while the runner keeps serving through {@code runner.shutdown.endpoint-removal-delay}, so that
+ * Kubernetes takes the pod out of its Service before anything is refused; then new requests get
+ * {@code 503} ({@link ShutdownGate}) while running guests finish (at most {@code
+ * runner.execution.drain-timeout}); then every recording backlog drains into PostgreSQL (at most
+ * {@code runner.recording.drain-timeout}); then Quarkus stops its HTTP server and the process goes.
+ *
+ * <p>All of it runs in Quarkus' pre-shutdown step ({@link ShutdownDelayInitiatedEvent}), while the
+ * HTTP server is fully up. Quarkus' own delay and {@link ShutdownEvent} come too late: by then its
+ * HTTP server still accepts connections but no longer handles them, so every request arriving
+ * during a drain there went unanswered.
  */
 @ApplicationScoped
 public class RunnerLifecycle {
@@ -27,7 +39,9 @@ public class RunnerLifecycle {
   private final InvocationService invocations;
   private final Engine engine;
   private final RecordingBackend recording;
+  private final AtomicBoolean shutdownStarted = new AtomicBoolean();
   private volatile boolean preloaded;
+  private volatile boolean shuttingDown;
 
   public RunnerLifecycle(
       RunnerConfig config,
@@ -86,7 +100,31 @@ public class RunnerLifecycle {
     }
   }
 
+  /** First thing on SIGTERM, before Quarkus touches its HTTP server. */
+  void shutdownRequested(@Observes ShutdownDelayInitiatedEvent event) {
+    shutDown(config.shutdown().endpointRemovalDelay());
+  }
+
+  /** Only does anything when the pre-shutdown step did not run (an embedding without it). */
   void stop(@Observes ShutdownEvent event) {
+    shutDown(Duration.ZERO);
+  }
+
+  private void shutDown(Duration endpointRemovalDelay) {
+    if (!shutdownStarted.compareAndSet(false, true)) {
+      return;
+    }
+    shuttingDown = true;
+    LOG.infof(
+        "shutting down: readiness is DOWN; serving for %s more while endpoints are removed",
+        endpointRemovalDelay);
+    try {
+      Thread.sleep(endpointRemovalDelay);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    invocations.stopAdmitting();
+    LOG.info("refusing new requests (503 Runner is shutting down); letting running ones finish");
     source.close();
     int stillRunning = invocations.drain(config.execution().drainTimeout());
     if (stillRunning > 0) {
@@ -99,6 +137,11 @@ public class RunnerLifecycle {
     } else {
       LOG.info("every execution record written; stopped");
     }
+  }
+
+  /** Whether SIGTERM was received: readiness is down from that moment. */
+  public boolean shuttingDown() {
+    return shuttingDown;
   }
 
   /** Whether the initial set of functions has been loaded. */

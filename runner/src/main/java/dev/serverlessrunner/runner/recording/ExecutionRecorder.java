@@ -258,6 +258,15 @@ public final class ExecutionRecorder implements AutoCloseable {
     return shards.stream().filter(s -> !s.reachable()).map(ShardWriter::name).toList();
   }
 
+  /**
+   * Whether some shard can take a record now (its backlog has room, reachable or not), so a new
+   * execution would be admitted; false once closing. Readiness rests on this, not on every shard
+   * answering: all runners share the shards, and one down shard must not empty the Service.
+   */
+  public boolean canRecord() {
+    return !closed && shards.stream().anyMatch(ShardWriter::hasRoom);
+  }
+
   /** Records of shard {@code index} reserved or queued but not yet committed. */
   public int backlog(int index) {
     return shards.get(index).backlog();

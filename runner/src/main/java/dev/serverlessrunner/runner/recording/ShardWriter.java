@@ -154,6 +154,11 @@ final class ShardWriter {
     return backlog.get();
   }
 
+  /** Whether a reservation could succeed now: not draining and the backlog has room. */
+  boolean hasRoom() {
+    return !draining && backlog.get() < config.queueCapacity();
+  }
+
   CompletableFuture<Void> ready() {
     return ready;
   }

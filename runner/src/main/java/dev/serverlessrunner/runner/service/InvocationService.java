@@ -34,6 +34,9 @@ public final class InvocationService {
 
   private static final Logger LOG = Logger.getLogger(InvocationService.class);
 
+  /** The error of a request refused because the runner is stopping. */
+  public static final String SHUTTING_DOWN = "Runner is shutting down";
+
   private final Engine engine;
   private final ExecutionRecorder recorder;
   private final FunctionMeters meters;
@@ -77,7 +80,7 @@ public final class InvocationService {
    */
   public Admission admit(ServedFunction function) {
     if (!admitting) {
-      return new Admission.Refused(new InvocationReply.NotRun("Runner shutting down", "draining"));
+      return new Admission.Refused(new InvocationReply.NotRun(SHUTTING_DOWN, "draining"));
     }
     if (!executionSlots.tryAcquire()) {
       return new Admission.Refused(
@@ -217,6 +220,11 @@ public final class InvocationService {
             result.outcome().isSuccess() ? null : result.message(),
             Instant.now())
         .withSleepUs(result.sleptMicros());
+  }
+
+  /** Refuses every new invocation from now on; running ones go on. */
+  public void stopAdmitting() {
+    admitting = false;
   }
 
   /** Stops admitting and waits for running invocations; returns how many were still running. */
