@@ -25,7 +25,8 @@ final class RecordFrames {
    */
   static final int MAX_PAYLOAD_BYTES = 1 << 20;
 
-  private static final byte VERSION = 1;
+  /** Version 2 added {@code sleep_us}; version 1 frames (no sleep) are still read. */
+  private static final byte VERSION = 2;
 
   private RecordFrames() {}
 
@@ -39,7 +40,7 @@ final class RecordFrames {
     int payload =
         1 // version
             + 16 // id
-            + 8 * 4 // created_at, stdout_bytes, duration_us, fuel_consumed
+            + 8 * 5 // created_at, stdout_bytes, duration_us, fuel_consumed, sleep_us
             + 1
             + 4 // exit code flag and value
             + 5 * 4 // string lengths
@@ -57,6 +58,7 @@ final class RecordFrames {
     buffer.putLong(record.stdoutBytes());
     buffer.putLong(record.durationUs());
     buffer.putLong(record.fuelConsumed());
+    buffer.putLong(record.sleepUs());
     buffer.put((byte) (record.exitCode() == null ? 0 : 1));
     buffer.putInt(record.exitCode() == null ? 0 : record.exitCode());
     putText(buffer, function);
@@ -98,7 +100,7 @@ final class RecordFrames {
 
   private static ExecutionRecord decode(ByteBuffer in) {
     byte version = in.get();
-    if (version != VERSION) {
+    if (version != 1 && version != VERSION) {
       throw new IllegalStateException("unknown spool record version " + version);
     }
     UUID id = new UUID(in.getLong(), in.getLong());
@@ -106,6 +108,7 @@ final class RecordFrames {
     long stdoutBytes = in.getLong();
     long durationUs = in.getLong();
     long fuel = in.getLong();
+    long sleepUs = version >= 2 ? in.getLong() : 0;
     boolean exited = in.get() != 0;
     int exitCode = in.getInt();
     String function = text(in);
@@ -124,7 +127,8 @@ final class RecordFrames {
         durationUs,
         fuel,
         error,
-        createdAt);
+        createdAt,
+        sleepUs);
   }
 
   private static byte[] utf8(String text) {

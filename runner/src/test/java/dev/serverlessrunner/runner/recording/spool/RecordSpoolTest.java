@@ -44,16 +44,17 @@ class RecordSpoolTest {
   private static ExecutionRecord record(int n) {
     boolean failed = n % 3 == 0;
     return ExecutionRecord.of(
-        ExecutionIds.next(),
-        "fn-" + n,
-        "sha256:" + "cd".repeat(32),
-        failed ? null : n % 2,
-        failed ? RecordedOutcome.TRAP : RecordedOutcome.OK,
-        ("out " + n + " é€😀").getBytes(StandardCharsets.UTF_8),
-        1000L + n,
-        50_000L + n,
-        failed ? "trap " + n : null,
-        Instant.now());
+            ExecutionIds.next(),
+            "fn-" + n,
+            "sha256:" + "cd".repeat(32),
+            failed ? null : n % 2,
+            failed ? RecordedOutcome.TRAP : RecordedOutcome.OK,
+            ("out " + n + " é€😀").getBytes(StandardCharsets.UTF_8),
+            1000L + n,
+            50_000L + n,
+            failed ? "trap " + n : null,
+            Instant.now())
+        .withSleepUs(n % 5 == 0 ? 0 : 7L * n);
   }
 
   private static List<ExecutionRecord> append(RecordSpool spool, int count) throws Exception {
