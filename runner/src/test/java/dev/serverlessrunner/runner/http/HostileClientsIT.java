@@ -70,6 +70,13 @@ class HostileClientsIT {
                 "-Drunner.functions.dir=" + functions,
                 "-Drunner.recording.shards=" + String.join(",", shards.uris()),
                 "-Drunner.http.body-timeout=10s",
+                // Small enough for the start-up heap check on a 256 MiB heap: one worker, 16 MiB
+                // guests, a short queue and backlog; bodies still far exceed the heap.
+                "-Drunner.execution.threads=1",
+                "-Drunner.execution.queue-capacity=64",
+                "-Drunner.limits.memory-bytes=16777216",
+                "-Drunner.limits.ceiling.memory-bytes=16777216",
+                "-Drunner.recording.queue-capacity=2000",
                 "-jar",
                 JAR.toString())
             .redirectErrorStream(true)
