@@ -41,6 +41,8 @@ class OperatorRbacTest {
               Set.of("get", "list", "watch", "create", "patch", "delete")),
           Map.entry("/configmaps", READ),
           Map.entry("/secrets", Set.of("get")),
+          Map.entry("/pods", READ),
+          Map.entry("/pods/status", Set.of("patch")),
           Map.entry("/events", Set.of("create", "patch")));
 
   private static ClusterRole clusterRole() {
