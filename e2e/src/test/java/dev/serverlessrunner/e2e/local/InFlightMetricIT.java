@@ -94,7 +94,7 @@ class InFlightMetricIT {
     return spec.getPods().getMetric().getName();
   }
 
-  /** The runner's unlabelled sample of {@code metric} on /q/metrics, if it exports one. */
+  /** The runner's sample of {@code metric} on /q/metrics, if it exports one. */
   private static OptionalDouble gauge(LocalPlatform.RunnerPod runner, String metric) {
     try {
       HttpResponse<String> response =
@@ -107,8 +107,9 @@ class InFlightMetricIT {
       return response
           .body()
           .lines()
-          .filter(l -> l.startsWith(metric + " "))
-          .mapToDouble(l -> Double.parseDouble(l.substring(metric.length() + 1).trim()))
+          // A runner pod labels every series with its pool: metric{pool="…"} value.
+          .filter(l -> l.startsWith(metric + " ") || l.startsWith(metric + "{"))
+          .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
           .findFirst();
     } catch (IOException e) {
       throw new UncheckedIOException(e);

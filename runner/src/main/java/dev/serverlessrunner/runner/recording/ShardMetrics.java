@@ -23,12 +23,17 @@ final class ShardMetrics {
       MeterRegistry registry,
       String shard,
       Supplier<Number> backlog,
+      int backlogCapacity,
       Supplier<Number> queued,
       Supplier<Number> up) {
     Tags tags = Tags.of("shard", shard);
     Gauge.builder(PREFIX + "backlog", backlog)
         .tags(tags)
         .description("Records reserved or queued but not yet committed")
+        .register(registry);
+    Gauge.builder(PREFIX + "backlog.capacity", () -> backlogCapacity)
+        .tags(tags)
+        .description("Records the backlog holds at most (queueCapacity); when full, 503")
         .register(registry);
     Gauge.builder(PREFIX + "queue.depth", queued)
         .tags(tags)

@@ -114,7 +114,12 @@ final class ShardWriter {
         new Backoff(config.retryBackoffMin(), config.retryBackoffMax(), new SplittableRandom());
     this.metrics =
         new ShardMetrics(
-            registry, shard.name(), backlog::get, queued::get, () -> reachable ? 1 : 0);
+            registry,
+            shard.name(),
+            backlog::get,
+            config.queueCapacity(),
+            queued::get,
+            () -> reachable ? 1 : 0);
   }
 
   private static Pool createPool(ShardConfig shard, RecorderConfig config, Vertx vertx) {

@@ -5,16 +5,19 @@ import dev.serverlessrunner.engine.Engine;
 import dev.serverlessrunner.engine.Limits;
 import dev.serverlessrunner.engine.load.LoadedModule;
 import dev.serverlessrunner.engine.load.ModuleRejectedException;
+import dev.serverlessrunner.runner.metrics.FaasMetrics;
 import dev.serverlessrunner.runner.source.FunctionConfig;
 import dev.serverlessrunner.runner.source.FunctionDefinition;
 import dev.serverlessrunner.runner.source.FunctionSource;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
@@ -33,6 +36,7 @@ public final class FunctionRegistry implements FunctionSource.Listener {
   private final Map<String, ServedFunction> served = new ConcurrentHashMap<>();
   private final Map<String, String> problems = new ConcurrentHashMap<>();
   private final Counter loadFailures;
+  private final MeterRegistry registry;
 
   /** A registry enforcing the default ceilings of a RunnerPool. */
   public FunctionRegistry(
@@ -51,6 +55,7 @@ public final class FunctionRegistry implements FunctionSource.Listener {
     this.defaults = defaults;
     this.defaultMaxRequestBytes = defaultMaxRequestBytes;
     this.ceilings = ceilings;
+    this.registry = registry;
     this.loadFailures =
         Counter.builder("runner.functions.load.failures")
             .description(
@@ -100,7 +105,9 @@ public final class FunctionRegistry implements FunctionSource.Listener {
                 + String.join(", ", over));
         return;
       }
+      long loadStart = System.nanoTime();
       LoadedModule module = engine.load(definition.module());
+      long loadNanos = System.nanoTime() - loadStart;
       if (module.initialPages() > limits.memoryPages()) {
         failed(
             name,
@@ -114,6 +121,7 @@ public final class FunctionRegistry implements FunctionSource.Listener {
               new ServedFunction(name, module, definition.module(), config, limits, maxRequest));
       problems.remove(name);
       if (previous == null || !previous.module().digest().equals(module.digest())) {
+        initDuration(name).record(loadNanos, TimeUnit.NANOSECONDS);
         LOG.infof(
             "serving function %s: %s (%d bytes, compiled in %d ms%s) from %s",
             name,
@@ -154,6 +162,15 @@ public final class FunctionRegistry implements FunctionSource.Listener {
     } else {
       LOG.errorf("function %s not served: %s", name, reason);
     }
+  }
+
+  /** The function's init-duration histogram: its module versions' load times, cache hits too. */
+  private Timer initDuration(String name) {
+    return Timer.builder(FaasMetrics.INIT_DURATION)
+        .description("Time to load a function's new module version (validate, meter, compile)")
+        .tags(FaasMetrics.functionTags(name))
+        .serviceLevelObjectives(FaasMetrics.INIT_DURATION_BUCKETS)
+        .register(registry);
   }
 
   private Limits limitsFor(FunctionConfig config) {

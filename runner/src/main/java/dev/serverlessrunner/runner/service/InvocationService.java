@@ -164,7 +164,7 @@ public final class InvocationService {
       slot.release();
       return done(new InvocationReply.NotRun("Runner saturated", result.message()));
     }
-    meters.record(function.name(), result);
+    meters.record(function, result);
     ExecutionRecord record = recordOf(slot, function, result);
     InvocationReply.Executed executed = new InvocationReply.Executed(slot.id(), function, result);
     if (function.config().durability() == Durability.SYNC) {

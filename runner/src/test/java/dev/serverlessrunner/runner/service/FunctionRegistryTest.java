@@ -26,8 +26,9 @@ import org.junit.jupiter.api.Timeout;
 class FunctionRegistryTest {
 
   private static Engine engine;
+  private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
   private final FunctionRegistry registry =
-      new FunctionRegistry(engine, Limits.DEFAULTS, 1 << 20, new SimpleMeterRegistry());
+      new FunctionRegistry(engine, Limits.DEFAULTS, 1 << 20, meters);
 
   @BeforeAll
   static void start() {
@@ -79,6 +80,21 @@ class FunctionRegistryTest {
     assertThat(registry.lookup("gone")).isEmpty();
     assertThat(registry.lookup("nobody")).isEmpty();
     assertThat(registry.names()).doesNotContain("gone", "nobody");
+  }
+
+  @Test
+  void eachNewModuleVersionRecordsItsInitDuration() {
+    registry.upsert(definition("timed", "greeter"));
+    registry.upsert(definition("timed", "greeter"));
+    registry.upsert(definition("timed", "sha256-loop"));
+
+    assertThat(
+            meters
+                .get("faas.init_duration")
+                .tags("faas.name", "timed", "faas.trigger", "http")
+                .timer()
+                .count())
+        .isEqualTo(2);
   }
 
   private static FunctionDefinition definition(String name, String guest) {

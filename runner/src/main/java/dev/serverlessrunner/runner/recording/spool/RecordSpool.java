@@ -128,6 +128,10 @@ public final class RecordSpool implements AutoCloseable {
     Gauge.builder(METRIC_PREFIX + "spool.bytes", bytes, AtomicLong::get)
         .description("Bytes of spool files not yet deleted (each deleted once all its rows commit)")
         .register(registry);
+    Gauge.builder(METRIC_PREFIX + "spool.capacity", config::maxBytes)
+        .description("Spool bytes beyond which new invocations get 503 (spool max-bytes)")
+        .baseUnit("bytes")
+        .register(registry);
     this.replay = leftovers.stream().map(this::read).toList();
     this.writer = new Thread(this::writeLoop, "record-spool-writer");
     writer.setDaemon(true);
