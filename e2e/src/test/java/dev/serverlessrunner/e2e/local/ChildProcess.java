@@ -5,8 +5,10 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -89,29 +91,50 @@ public final class ChildProcess implements AutoCloseable {
     }
   }
 
-  @Override
-  public void close() {
-    kill();
+  /** Its exit code, once it has exited. */
+  public OptionalInt exitCode() {
+    return process.isAlive() ? OptionalInt.empty() : OptionalInt.of(process.exitValue());
+  }
+
+  /**
+   * Stops it as a kubelet stops a container: SIGTERM, then SIGKILL once {@code grace} has passed.
+   *
+   * @return whether it exited on its own within {@code grace}
+   */
+  public boolean stop(Duration grace) {
+    boolean graceful = terminate(grace);
     try {
       Runtime.getRuntime().removeShutdownHook(shutdownHook);
     } catch (IllegalStateException e) {
       // The JVM is already shutting down and runs the hook itself.
     }
+    return graceful;
+  }
+
+  @Override
+  public void close() {
+    stop(Duration.ofSeconds(GRACE_SECONDS));
   }
 
   private void kill() {
+    terminate(Duration.ofSeconds(GRACE_SECONDS));
+  }
+
+  private boolean terminate(Duration grace) {
     if (!process.isAlive()) {
-      return;
+      return true;
     }
     process.destroy();
     try {
-      if (!process.waitFor(GRACE_SECONDS, TimeUnit.SECONDS)) {
-        process.descendants().forEach(ProcessHandle::destroyForcibly);
-        process.destroyForcibly().waitFor(GRACE_SECONDS, TimeUnit.SECONDS);
+      if (process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+        return true;
       }
+      process.descendants().forEach(ProcessHandle::destroyForcibly);
+      process.destroyForcibly().waitFor(GRACE_SECONDS, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       process.destroyForcibly();
       Thread.currentThread().interrupt();
     }
+    return false;
   }
 }

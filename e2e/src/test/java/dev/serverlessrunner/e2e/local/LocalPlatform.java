@@ -8,9 +8,11 @@ import dev.serverlessrunner.runner.testsupport.PostgresClusters;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.Resource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -22,13 +24,15 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.stream.Stream;
 
 /**
  * Everything the local suite runs against, started once per test JVM: two real PostgreSQL shards, a
  * real OCI registry, the mock API server with deploy/'s CRDs, the built operator reconciling
  * against it, the sample pool, and one runner process per replica of the Deployment the operator
- * produced, configured from that Deployment as a kubelet would configure its pods.
+ * produced, configured from that Deployment as a kubelet would configure its pods and following its
+ * replica count ({@link Kubelet}).
  */
 public final class LocalPlatform implements AutoCloseable {
 
@@ -36,6 +40,7 @@ public final class LocalPlatform implements AutoCloseable {
   public static final String NAMESPACE = "e2e";
 
   private static final Duration RECONCILE_TIMEOUT = Duration.ofSeconds(60);
+  private static final Duration RUNNERS_TIMEOUT = Duration.ofSeconds(120);
   private static final String POOL_SAMPLE = "deploy/samples/runnerpool-fixed.yaml";
   private static final String SHARD_SECRETS_SAMPLE = "deploy/samples/shard-secrets.yaml";
   private static final String OPERATOR_DEPLOYMENT = "deploy/operator/deployment.yaml";
@@ -52,7 +57,7 @@ public final class LocalPlatform implements AutoCloseable {
   private ChildProcess operator;
   private RunnerPool pool;
   private Deployment deployment;
-  private final List<RunnerPod> runners = new ArrayList<>();
+  private Kubelet kubelet;
 
   private LocalPlatform() {}
 
@@ -136,63 +141,83 @@ public final class LocalPlatform implements AutoCloseable {
   }
 
   private void startRunnerPods() {
-    // A new pod's /tmp is an empty emptyDir: no blob cached by an earlier run.
+    // A new pod's emptyDirs are empty: no blob cached or record spooled by an earlier run.
     deleteRecursively(ProjectLayout.target().resolve("e2e-pods"));
-    Container container = deployment.getSpec().getTemplate().getSpec().getContainers().getFirst();
-    int replicas = deployment.getSpec().getReplicas();
-    for (int i = 0; i < replicas; i++) {
-      String podName = deployment.getMetadata().getName() + "-" + i;
-      Map<String, String> env =
-          new LinkedHashMap<>(
-              PodEnvironment.resolve(
-                  container.getEnv(),
-                  new PodEnvironment.Pod(
-                      NAMESPACE,
-                      podName,
-                      name -> client().secrets().inNamespace(NAMESPACE).withName(name).get(),
-                      name -> client().configMaps().inNamespace(NAMESPACE).withName(name).get())));
-      int port = ProjectLayout.freePort();
-      int managementPort = ProjectLayout.freePort();
-      env.putAll(podImplicitEnv(NAMESPACE, port));
-      // Health and metrics: the runner's management port (9000 in a pod), free here.
-      env.put("QUARKUS_MANAGEMENT_PORT", Integer.toString(managementPort));
-      // The pod's /tmp (an emptyDir in a real pod) holds the OCI blob cache.
-      env.put(
-          "RUNNER_KUBERNETES_BLOB_CACHE_DIR",
-          ProjectLayout.target().resolve("e2e-pods").resolve(podName).resolve("blobs").toString());
-      // Likewise the record spool's emptyDir, one per pod.
-      env.put(
-          "RUNNER_RECORDING_SPOOL_DIR",
-          ProjectLayout.target().resolve("e2e-pods").resolve(podName).resolve("spool").toString());
-      ChildProcess process =
-          JvmContainer.start(
-              podName, ProjectLayout.runnerJar(), container, env, logs.resolve(podName + ".log"));
-      toClose.add(process);
-      runners.add(
-          new RunnerPod(
-              podName,
-              port,
-              managementPort,
-              process,
-              new RunnerClient(podName, URI.create("http://127.0.0.1:" + port))));
-    }
-    for (RunnerPod runner : runners) {
-      JvmContainer.awaitReady(runner.process(), runner.managementPort());
-    }
-    new Kubelet(client())
-        .reportPods(NAMESPACE, deployment.getMetadata().getName(), replicas, replicas);
-    await("RunnerPool " + pool.getMetadata().getName() + " Ready")
-        .atMost(RECONCILE_TIMEOUT)
+    kubelet =
+        Kubelet.follow(client(), NAMESPACE, deployment.getMetadata().getName(), this::launchRunner);
+    toClose.add(kubelet);
+    awaitRunners(deployment.getSpec().getReplicas());
+  }
+
+  /**
+   * Waits until the kubelet runs exactly {@code replicas} runner pods, all ready, and the pool
+   * reports that many ready replicas and its Ready condition; returns the pods.
+   */
+  public List<RunnerPod> awaitRunners(int replicas) {
+    await(replicas + " ready runner pods")
+        .atMost(RUNNERS_TIMEOUT)
+        .pollInterval(Duration.ofMillis(100))
+        .failFast(
+            () -> {
+              for (RunnerPod pod : kubelet.pods()) {
+                if (!pod.process().isAlive()) {
+                  throw new AssertionError(
+                      pod.name() + " exited; its log ends with:\n" + pod.process().logTail(4000));
+                }
+              }
+            })
         .until(
             () ->
-                Conditions.isTrue(
-                    client()
-                        .resources(RunnerPool.class)
-                        .inNamespace(NAMESPACE)
-                        .withName(pool.getMetadata().getName())
-                        .get()
-                        .getStatus(),
-                    "Ready"));
+                kubelet.pods().size() == replicas
+                    && kubelet.readyPods().size() == replicas
+                    && kubelet.history().stream()
+                        .allMatch(p -> p.terminating().isEmpty() || p.exited().isPresent()));
+    await("RunnerPool " + poolName() + " Ready with " + replicas + " ready replicas")
+        .atMost(RECONCILE_TIMEOUT)
+        .until(
+            () -> pool().get().getStatus(),
+            s ->
+                s != null
+                    && Objects.equals(s.getReadyReplicas(), replicas)
+                    && Objects.equals(s.getReplicas(), replicas)
+                    && Conditions.isTrue(s, "Ready"));
+    return kubelet.readyPods();
+  }
+
+  /**
+   * Starts the runner process of pod {@code podName} with exactly the environment a kubelet would
+   * give the template's container, plus what every pod gets implicitly.
+   */
+  private RunnerPod launchRunner(String podName, PodTemplateSpec template) {
+    Container container = template.getSpec().getContainers().getFirst();
+    Map<String, String> env =
+        new LinkedHashMap<>(
+            PodEnvironment.resolve(
+                container.getEnv(),
+                new PodEnvironment.Pod(
+                    NAMESPACE,
+                    podName,
+                    name -> client().secrets().inNamespace(NAMESPACE).withName(name).get(),
+                    name -> client().configMaps().inNamespace(NAMESPACE).withName(name).get())));
+    int port = ProjectLayout.freePort();
+    int managementPort = ProjectLayout.freePort();
+    env.putAll(podImplicitEnv(NAMESPACE, port));
+    // Health and metrics: the runner's management port (9000 in a pod), free here.
+    env.put("QUARKUS_MANAGEMENT_PORT", Integer.toString(managementPort));
+    // The pod's /tmp (an emptyDir in a real pod) holds the OCI blob cache.
+    Path podDir = ProjectLayout.target().resolve("e2e-pods").resolve(podName);
+    env.put("RUNNER_KUBERNETES_BLOB_CACHE_DIR", podDir.resolve("blobs").toString());
+    // Likewise the record spool's emptyDir, one per pod.
+    env.put("RUNNER_RECORDING_SPOOL_DIR", podDir.resolve("spool").toString());
+    ChildProcess process =
+        JvmContainer.start(
+            podName, ProjectLayout.runnerJar(), container, env, logs.resolve(podName + ".log"));
+    return new RunnerPod(
+        podName,
+        port,
+        managementPort,
+        process,
+        new RunnerClient(podName, URI.create("http://127.0.0.1:" + port)));
   }
 
   /**
@@ -236,9 +261,24 @@ public final class LocalPlatform implements AutoCloseable {
     return pool.getMetadata().getName();
   }
 
-  /** The runner pods, one per replica. */
+  /** The ready runner pods of the sample pool, one per replica once it has settled. */
   public List<RunnerPod> runners() {
-    return runners;
+    return kubelet.readyPods();
+  }
+
+  /** The stand-in for the kubelets and controllers running the sample pool's pods. */
+  public Kubelet kubelet() {
+    return kubelet;
+  }
+
+  /** A client of the sample pool's Service, spreading requests over its endpoints. */
+  public ServiceClient service() {
+    return new ServiceClient(kubelet::endpoints);
+  }
+
+  /** The sample pool resource. */
+  public Resource<RunnerPool> pool() {
+    return client().resources(RunnerPool.class).inNamespace(NAMESPACE).withName(poolName());
   }
 
   /** The operator process. */
@@ -253,7 +293,14 @@ public final class LocalPlatform implements AutoCloseable {
 
   /** Writes statuses, events, the Deployment and every process log under {@code dir}. */
   public void dump(Path dir) {
-    Dumps.write(dir, client(), NAMESPACE, operator, runners);
+    Dumps.write(
+        dir,
+        client(),
+        NAMESPACE,
+        operator,
+        kubelet == null
+            ? List.of()
+            : kubelet.history().stream().map(Kubelet.PodState::pod).toList());
   }
 
   private static void deleteRecursively(Path dir) {

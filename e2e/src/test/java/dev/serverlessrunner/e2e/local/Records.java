@@ -6,6 +6,7 @@ import dev.serverlessrunner.runner.recording.ShardRouter;
 import dev.serverlessrunner.runner.testsupport.PostgresClusters;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +19,7 @@ public final class Records {
   public record Row(int shard, String function, String moduleDigest, String outcome) {}
 
   private static final Duration RECORD_TIMEOUT = Duration.ofSeconds(30);
+  private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(90);
 
   private Records() {}
 
@@ -55,6 +57,26 @@ public final class Records {
       }
     }
     return rows;
+  }
+
+  /**
+   * Waits until every one of {@code ids} is stored (the backlogs drain after the answers) and
+   * asserts each has exactly one row across the shards.
+   */
+  public static void awaitEachStoredOnce(PostgresClusters shards, Collection<UUID> ids) {
+    Map<UUID, Integer> counts =
+        await(ids.size() + " answered executions stored")
+            .atMost(DRAIN_TIMEOUT)
+            .pollInterval(Duration.ofMillis(500))
+            .until(() -> countsById(shards), c -> c.keySet().containsAll(ids));
+    List<String> wrong =
+        ids.stream()
+            .filter(id -> counts.get(id) != 1)
+            .map(id -> id + " stored " + counts.get(id) + " times")
+            .toList();
+    if (!wrong.isEmpty()) {
+      throw new AssertionError(wrong.size() + " executions not stored once: " + wrong);
+    }
   }
 
   /** How many rows each id has across all shards (ids without rows are absent). */
