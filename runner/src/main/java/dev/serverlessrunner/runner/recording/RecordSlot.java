@@ -35,14 +35,14 @@ public final class RecordSlot implements AutoCloseable {
   }
 
   /**
-   * Queues the record for the next batch. With a spool, it is first written there, in a group with
-   * those of concurrent callers, so that it survives the process dying: answer only once the stage
-   * completed.
+   * Queues the record for the next batch. With a spool, it is first written there (on this thread,
+   * or with fsync in a group with those of concurrent callers), so that it survives the process
+   * dying: answer only once the stage completed.
    *
-   * @return completes at once without a spool, else once the record is spooled (on the spool's
-   *     writer thread: dependent actions must not block); fails with {@link
-   *     RecordNotSpooledException} when the spool could not take it — the record is queued for its
-   *     shard all the same, but must not be answered as safe
+   * @return completes at once without a spool or with a spool without fsync, else once the record
+   *     is spooled (on the spool's writer thread: dependent actions must not block); fails with
+   *     {@link RecordNotSpooledException} when the spool could not take it — the record is queued
+   *     for its shard all the same, but must not be answered as safe
    */
   public CompletionStage<Void> complete(ExecutionRecord record) {
     settle(record);

@@ -32,13 +32,17 @@ import org.jboss.logging.Logger;
  * An append-only local file of execution records, written before their answer is sent so that a
  * record survives the process dying (SIGKILL, out of memory) before its row is committed.
  *
- * <p>Group commit: a request thread frames its record and queues it; one writer thread of the spool
- * takes everything queued, writes it with one {@code write}, then completes each record's future,
- * on which the answer waits. Under load a group holds many records, so the system calls per request
- * fall as the rate rises, and no execution thread ever blocks on the file (a write that stalls on
- * the filesystem's journal delays answers, not guests). No fsync unless {@link
- * SpoolConfig#fsync()}: a process crash keeps what was written in the kernel's page cache; only
- * losing the node (power, kernel) loses it.
+ * <p>Without {@link SpoolConfig#fsync()} (the default) the thread that finished the execution
+ * writes its record itself, under a lock, with one {@code write} into the kernel's page cache (a
+ * copy of a few hundred bytes, about a microsecond), and goes on to answer. A process crash keeps
+ * what was written; only losing the node (power, kernel) loses it. Handing records to a writer
+ * thread instead was measured to cost more than the write: that thread then also completed every
+ * answer, one after another (bench/results/load/spool).
+ *
+ * <p>With fsync, group commit: a request thread frames its record and queues it; one writer thread
+ * takes everything queued, writes it with one {@code write} and one {@code fsync}, then completes
+ * each record's future, on which the answer waits. Under load a group holds many records, so the
+ * fsyncs per request fall as the rate rises, and no execution thread waits on the disk.
  *
  * <p>Layout: {@code <dir>/<shard set key>/<slot>/segment-<n>.spool}. The key keeps records of one
  * set of shards apart from another's (a spool is only ever replayed into the shards it was written
@@ -82,7 +86,13 @@ public final class RecordSpool implements AutoCloseable {
   private volatile String lastFailure = "";
   private volatile boolean closed;
 
-  // Writer thread only.
+  /**
+   * Guards the file state below: held by the writer thread around a group (fsync mode), by the
+   * appending thread around its write (no fsync), and by {@link #close()} when it seals the file.
+   */
+  private final Object fileLock = new Object();
+
+  // Under fileLock only.
   private final ByteBuffer writeBuffer = ByteBuffer.allocateDirect(WRITE_BUFFER_BYTES);
   private long nextSequence;
   private Segment current;
@@ -278,18 +288,32 @@ public final class RecordSpool implements AutoCloseable {
   }
 
   /**
-   * Queues {@code record} for the spool's next group write.
+   * Writes {@code record} to the spool: at once on this thread without fsync, else queued for the
+   * writer's next group write and fsync.
    *
-   * @return completes on the spool's writer thread once the record is in the file (the page cache;
-   *     on disk too with fsync), with the segment holding it, to be told through {@link
-   *     Segment#committed(int)} when its row is committed; or fails with {@link SpoolException}
-   *     when it could not be written, and then the record must not be answered as safe. Dependent
-   *     actions must be quick: they delay the next group.
+   * @return completes once the record is in the file (the page cache; on disk too with fsync) —
+   *     already complete on return without fsync, else on the spool's writer thread — with the
+   *     segment holding it, to be told through {@link Segment#committed(int)} when its row is
+   *     committed; or fails with {@link SpoolException} when it could not be written, and then the
+   *     record must not be answered as safe. With fsync, dependent actions must be quick: they
+   *     delay the next group.
    */
   public CompletableFuture<Segment> append(ExecutionRecord record) {
     Entry entry = new Entry(RecordFrames.frame(record));
     if (closed) {
       entry.written.completeExceptionally(new SpoolException("record spool closed"));
+      return entry.written;
+    }
+    if (!config.fsync()) {
+      // Written now, on this thread: the returned future is already complete, so what the caller
+      // chains on it runs here, not on a shared writer thread.
+      synchronized (fileLock) {
+        if (closed) {
+          entry.written.completeExceptionally(new SpoolException("record spool closed"));
+        } else {
+          writeGroup(List.of(entry));
+        }
+      }
       return entry.written;
     }
     queue.add(entry);
@@ -308,7 +332,9 @@ public final class RecordSpool implements AutoCloseable {
       queue.drainTo(group);
       boolean closing = group.remove(CLOSE);
       try {
-        writeGroup(group);
+        synchronized (fileLock) {
+          writeGroup(group);
+        }
       } catch (RuntimeException e) {
         // A bug, not the disk: the group's answers still must not wait forever, nor claim safety.
         LOG.error("spool writer failed on a group of " + group.size() + " records", e);
@@ -322,7 +348,7 @@ public final class RecordSpool implements AutoCloseable {
     }
   }
 
-  /** Writes a group in one go (writer thread) and completes its futures. */
+  /** Writes a group in one go (holding {@link #fileLock}) and completes its futures. */
   private void writeGroup(List<Entry> group) {
     if (group.isEmpty()) {
       return;
@@ -432,7 +458,7 @@ public final class RecordSpool implements AutoCloseable {
     }
   }
 
-  /** Seals the current segment (writer thread, or at close once the writer ended). */
+  /** Seals the current segment (holding {@link #fileLock}). */
   private void closeCurrent() {
     Segment segment = current;
     current = null;
@@ -492,8 +518,12 @@ public final class RecordSpool implements AutoCloseable {
     if (writer.isAlive()) {
       LOG.warn("spool writer still busy after 10 s; closing without it");
       writer.interrupt();
-    } else if (current != null) {
-      closeCurrent();
+    } else {
+      synchronized (fileLock) {
+        if (current != null) {
+          closeCurrent();
+        }
+      }
     }
     deleter.shutdown();
     try {

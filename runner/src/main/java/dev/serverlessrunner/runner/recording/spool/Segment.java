@@ -10,7 +10,7 @@ import java.util.function.Consumer;
  * appends) and with nothing outstanding, it is handed to its deleter exactly once.
  *
  * <p>Threading: {@link #committed(int)} runs on shard event loops, {@link #appended} and {@link
- * #seal()} on the spool's writer; the counter and flags are atomics.
+ * #seal()} under the spool's file lock; the counter and flags are atomics.
  */
 public final class Segment {
 

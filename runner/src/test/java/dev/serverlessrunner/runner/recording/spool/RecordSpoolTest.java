@@ -28,6 +28,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The spool's files on a real filesystem: what one process appends, the next one reads back. */
 @Timeout(60)
@@ -102,10 +104,12 @@ class RecordSpoolTest {
     }
   }
 
-  @Test
-  void concurrentAppendsAllReachTheFile() throws Exception {
+  /** Without fsync each caller writes under the file lock; with it, the writer groups them. */
+  @ParameterizedTest(name = "fsync {0}")
+  @ValueSource(booleans = {false, true})
+  void concurrentAppendsAllReachTheFile(boolean fsync) throws Exception {
     List<ExecutionRecord> written = new ArrayList<>();
-    try (RecordSpool spool = open(SpoolConfig.in(dir))) {
+    try (RecordSpool spool = open(SpoolConfig.in(dir).withFsync(fsync))) {
       ExecutorService threads = Executors.newFixedThreadPool(8);
       List<Future<ExecutionRecord>> appends = new ArrayList<>();
       for (int i = 0; i < 2_000; i++) {
@@ -253,8 +257,9 @@ class RecordSpoolTest {
     }
   }
 
-  @Test
-  void aFullDiskFailsTheAppendAndKeepsEveryCompleteRecordReadable() throws Exception {
+  @ParameterizedTest(name = "fsync {0}")
+  @ValueSource(booleans = {false, true})
+  void aFullDiskFailsTheAppendAndKeepsEveryCompleteRecordReadable(boolean fsync) throws Exception {
     Path small = Files.createDirectories(dir.resolve("small"));
     Process mount =
         new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", small.toString())
@@ -263,7 +268,8 @@ class RecordSpoolTest {
     assumeThat(mount.waitFor()).as("a tmpfs can be mounted (root)").isZero();
     try {
       List<ExecutionRecord> written = new ArrayList<>();
-      try (RecordSpool spool = open(SpoolConfig.in(small).withSegmentBytes(1 << 20))) {
+      try (RecordSpool spool =
+          open(SpoolConfig.in(small).withSegmentBytes(1 << 20).withFsync(fsync))) {
         assertThatThrownBy(
                 () -> {
                   for (int i = 0; ; i++) {
