@@ -1,15 +1,10 @@
 package dev.serverlessrunner.crd.pool;
 
 import dev.serverlessrunner.crd.function.FunctionLimits;
-import io.fabric8.kubernetes.api.model.Quantity;
-import java.math.BigDecimal;
-import java.math.RoundingMode;
+import dev.serverlessrunner.crd.function.Quantities;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * A pool's {@code spec.functionLimits.max} as numbers, and the check both the operator (status) and
@@ -23,11 +18,6 @@ import java.util.regex.Pattern;
  */
 public record FunctionCeilings(
     long memoryBytes, long fuel, Duration timeout, long maxStdoutBytes, long maxRequestBytes) {
-
-  // Before DEFAULTS, which parses with them.
-  private static final Pattern DURATION_PART = Pattern.compile("([0-9]+(?:\\.[0-9]+)?)(ms|s|m|h)");
-  private static final Map<String, Long> NANOS_PER_UNIT =
-      Map.of("ms", 1_000_000L, "s", 1_000_000_000L, "m", 60_000_000_000L, "h", 3_600_000_000_000L);
 
   /** The ceilings a pool has when it sets none (the CRD's defaults). */
   public static final FunctionCeilings DEFAULTS =
@@ -101,28 +91,12 @@ public record FunctionCeilings(
 
   /** Bytes of a Kubernetes quantity, rounded up to a whole byte. */
   public static long parseBytes(String quantity) {
-    if (!quantity.matches(FunctionLimits.QUANTITY)) {
-      throw new IllegalArgumentException("'" + quantity + "' is not a byte quantity (e.g. 64Mi)");
-    }
-    return Quantity.getAmountInBytes(new Quantity(quantity))
-        .setScale(0, RoundingMode.CEILING)
-        .longValueExact();
+    return Quantities.parseBytes("quantity", quantity);
   }
 
   /** A Go-style duration such as 250ms, 10s or 1m30s. */
   public static Duration parseDuration(String text) {
-    if (!text.matches(FunctionLimits.DURATION)) {
-      throw new IllegalArgumentException("'" + text + "' is not a duration (e.g. 10s, 1m30s)");
-    }
-    BigDecimal nanos = BigDecimal.ZERO;
-    Matcher part = DURATION_PART.matcher(text);
-    while (part.find()) {
-      nanos =
-          nanos.add(
-              new BigDecimal(part.group(1))
-                  .multiply(BigDecimal.valueOf(NANOS_PER_UNIT.get(part.group(2)))));
-    }
-    return Duration.ofNanos(nanos.setScale(0, RoundingMode.CEILING).longValueExact());
+    return Quantities.parseDuration("duration", text);
   }
 
   /** 128Mi, 1536Ki or 1000000: the shortest exact binary form. */

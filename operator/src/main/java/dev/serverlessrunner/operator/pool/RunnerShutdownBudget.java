@@ -1,16 +1,11 @@
 package dev.serverlessrunner.operator.pool;
 
 import dev.serverlessrunner.crd.pool.Batch;
-import dev.serverlessrunner.crd.pool.LimitCeilings;
+import dev.serverlessrunner.crd.pool.FunctionCeilings;
 import dev.serverlessrunner.crd.pool.Persistence;
-import dev.serverlessrunner.crd.pool.PoolFunctionLimits;
 import dev.serverlessrunner.crd.pool.RunnerPool;
 import dev.serverlessrunner.operator.config.OperatorConfig;
-import java.math.BigDecimal;
 import java.time.Duration;
-import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * How long a runner pod of a pool may take to stop, phase by phase, and the grace period that
@@ -42,17 +37,9 @@ public record RunnerShutdownBudget(
   /** The runner's record backlog per shard when the pool sets none (runner and CRD default). */
   static final int DEFAULT_QUEUE_CAPACITY = 20_000;
 
-  private static final Pattern DURATION_PART = Pattern.compile("([0-9]+(?:\\.[0-9]+)?)(ms|s|m|h)");
-  private static final Map<String, BigDecimal> NANOS_PER_UNIT =
-      Map.of(
-          "ms", BigDecimal.valueOf(1_000_000L),
-          "s", BigDecimal.valueOf(1_000_000_000L),
-          "m", BigDecimal.valueOf(60_000_000_000L),
-          "h", BigDecimal.valueOf(3_600_000_000_000L));
-
   /** The budget of {@code pool}'s runner pods under the operator's settings. */
   public static RunnerShutdownBudget of(RunnerPool pool, OperatorConfig.Runner settings) {
-    Duration longestFunction = parseDuration(ceilingTimeout(pool));
+    Duration longestFunction = wholeSeconds(FunctionCeilings.of(pool).timeout());
     long backlog = queueCapacity(pool);
     Duration writeBacklog =
         Duration.ofSeconds(
@@ -69,16 +56,6 @@ public record RunnerShutdownBudget(
     return sum.compareTo(atLeast) < 0 ? atLeast : sum;
   }
 
-  private static String ceilingTimeout(RunnerPool pool) {
-    PoolFunctionLimits limits = pool.getSpec().getFunctionLimits();
-    LimitCeilings max = limits == null ? null : limits.getMax();
-    // The API server fills in the CRD default; a pool from an older CRD or a test server may lack
-    // it.
-    return max == null || max.getTimeout() == null
-        ? LimitCeilings.DEFAULT_TIMEOUT
-        : max.getTimeout();
-  }
-
   private static long queueCapacity(RunnerPool pool) {
     Persistence persistence = pool.getSpec().getPersistence();
     Batch batch = persistence == null ? null : persistence.getBatch();
@@ -87,22 +64,8 @@ public record RunnerShutdownBudget(
         : batch.getQueueCapacity();
   }
 
-  /** A CRD duration ({@code 1m30s}, {@code 500ms}, {@code 1.5h}), rounded up to whole seconds. */
-  static Duration parseDuration(String text) {
-    Matcher part = DURATION_PART.matcher(text);
-    BigDecimal nanos = BigDecimal.ZERO;
-    int end = 0;
-    while (part.find() && part.start() == end) {
-      nanos = nanos.add(new BigDecimal(part.group(1)).multiply(NANOS_PER_UNIT.get(part.group(2))));
-      end = part.end();
-    }
-    if (end == 0 || end != text.length()) {
-      throw new IllegalArgumentException("not a duration: " + text);
-    }
-    long seconds =
-        nanos
-            .divide(BigDecimal.valueOf(1_000_000_000L), 0, java.math.RoundingMode.CEILING)
-            .longValueExact();
-    return Duration.ofSeconds(seconds);
+  /** {@code d} rounded up to whole seconds, as a grace period counts them. */
+  private static Duration wholeSeconds(Duration d) {
+    return Duration.ofSeconds(d.toSeconds() + (d.toNanosPart() > 0 ? 1 : 0));
   }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.serverlessrunner.crd.function.Abi;
 import dev.serverlessrunner.crd.function.Durability;
+import dev.serverlessrunner.crd.function.Quantities;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

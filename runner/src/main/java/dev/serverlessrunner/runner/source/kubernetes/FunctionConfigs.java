@@ -2,10 +2,10 @@ package dev.serverlessrunner.runner.source.kubernetes;
 
 import dev.serverlessrunner.crd.function.FunctionEnvVar;
 import dev.serverlessrunner.crd.function.FunctionLimits;
+import dev.serverlessrunner.crd.function.Quantities;
 import dev.serverlessrunner.crd.function.WasmFunctionSpec;
 import dev.serverlessrunner.runner.source.FunctionAuth;
 import dev.serverlessrunner.runner.source.FunctionConfig;
-import dev.serverlessrunner.runner.source.Quantities;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package dev.serverlessrunner.runner.source;
+package dev.serverlessrunner.crd.function;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

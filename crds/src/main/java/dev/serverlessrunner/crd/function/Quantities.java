@@ -1,4 +1,4 @@
-package dev.serverlessrunner.runner.source;
+package dev.serverlessrunner.crd.function;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -8,9 +8,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Parses limits in every form a WasmFunction's spec admits, for both sources (sidecar YAML and the
- * Kubernetes resource): byte quantities ({@code 1048576}, {@code 64Mi}, {@code 1.5Gi}, {@code 10M})
- * and Go-style durations ({@code 250ms}, {@code 10s}, {@code 1m30s}, {@code 1.5s}).
+ * Parses limits in every form a WasmFunction's spec admits, the one parser of them for the operator
+ * (pool ceilings, shutdown budget) and the runner (sidecar YAML and the Kubernetes resource): byte
+ * quantities ({@code 1048576}, {@code 64Mi}, {@code 1.5Gi}, {@code 10M}) and Go-style durations
+ * ({@code 250ms}, {@code 10s}, {@code 1m30s}, {@code 1.5s}).
  */
 public final class Quantities {
 
