@@ -21,7 +21,12 @@ public class BodyBudget {
 
   @Inject
   public BodyBudget(RunnerConfig config, MeterRegistry registry) {
-    this(config.http().bodyBudgetBytes().orElse(Runtime.getRuntime().maxMemory() / 8), registry);
+    this(limitBytes(config), registry);
+  }
+
+  /** {@code runner.http.body-budget-bytes}, by default an eighth of the heap. */
+  public static long limitBytes(RunnerConfig config) {
+    return config.http().bodyBudgetBytes().orElse(Runtime.getRuntime().maxMemory() / 8);
   }
 
   BodyBudget(long limit, MeterRegistry registry) {

@@ -3,8 +3,9 @@ package dev.serverlessrunner.runner.lifecycle;
 /**
  * Refuses to start a runner whose worst case does not fit its heap: every execution thread running
  * a guest at the largest memory its pool allows, every admitted request holding the largest body
- * allowed, and every recording backlog full of the largest records. The rest of the heap is left to
- * Quarkus, Vert.x, the module cache and the garbage collector's headroom.
+ * allowed (but never more bodies than the body budget lets the runner hold at once), and every
+ * recording backlog full of the largest records. The rest of the heap is left to Quarkus, Vert.x,
+ * the module cache and the garbage collector's headroom.
  *
  * @param threads execution threads ({@code runner.execution.threads})
  * @param guestMemoryBytes the largest memory a function may have ({@code
@@ -13,6 +14,8 @@ package dev.serverlessrunner.runner.lifecycle;
  *     runner.execution.queue-capacity})
  * @param requestBytes the largest body a function may accept ({@code
  *     runner.limits.ceiling.request-bytes})
+ * @param bodyBudgetBytes the request-body bytes held at once over every connection ({@code
+ *     runner.http.body-budget-bytes})
  * @param shards recording shards (each has its own backlog)
  * @param recordQueue records that may wait per shard ({@code runner.recording.queue-capacity})
  */
@@ -21,6 +24,7 @@ record HeapBudget(
     long guestMemoryBytes,
     int executionQueue,
     long requestBytes,
+    long bodyBudgetBytes,
     int shards,
     int recordQueue) {
 
@@ -40,8 +44,13 @@ record HeapBudget(
     return threads * guestMemoryBytes;
   }
 
-  long bodies() {
+  /** Bodies of every admitted request at their largest, before the body budget caps them. */
+  long admittedBodies() {
     return (threads + (long) executionQueue) * requestBytes;
+  }
+
+  long bodies() {
+    return Math.min(admittedBodies(), bodyBudgetBytes);
   }
 
   long backlog() {
@@ -63,8 +72,9 @@ record HeapBudget(
             "the worst case needs %d MiB of heap, more than %.0f %% of the %d MiB heap (%d MiB):"
                 + " guests %d threads x %d MiB = %d MiB (runner.execution.threads,"
                 + " runner.limits.ceiling.memory-bytes: the pool's spec.functionLimits.max.memory);"
-                + " request bodies (%d threads + %d queued) x %d KiB = %d MiB"
-                + " (runner.execution.queue-capacity, runner.limits.ceiling.request-bytes);"
+                + " request bodies (%d threads + %d queued) x %d KiB = %d MiB, held at most %d MiB"
+                + " (runner.execution.queue-capacity, runner.limits.ceiling.request-bytes,"
+                + " runner.http.body-budget-bytes);"
                 + " record backlog %d shards x %d records x %d KiB = %d MiB"
                 + " (runner.recording.queue-capacity: spec.persistence.batch.queueCapacity)."
                 + " Give the runner more memory (-Xmx, the pool's spec.resources) or lower these",
@@ -78,6 +88,7 @@ record HeapBudget(
             threads,
             executionQueue,
             requestBytes >> 10,
+            admittedBodies() / MIB,
             bodies() / MIB,
             shards,
             recordQueue,

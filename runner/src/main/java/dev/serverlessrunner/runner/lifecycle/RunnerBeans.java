@@ -7,6 +7,7 @@ import dev.serverlessrunner.engine.Limits;
 import dev.serverlessrunner.engine.load.ModulePolicy;
 import dev.serverlessrunner.engine.pool.PoolOptions;
 import dev.serverlessrunner.runner.config.RunnerConfig;
+import dev.serverlessrunner.runner.http.BodyBudget;
 import dev.serverlessrunner.runner.recording.ExecutionRecorder;
 import dev.serverlessrunner.runner.recording.RecorderConfig;
 import dev.serverlessrunner.runner.recording.spool.SpoolConfig;
@@ -68,6 +69,7 @@ public class RunnerBeans {
             Math.max(defaults.memoryBytes(), ceiling.memoryBytes()),
             e.queueCapacity(),
             Math.max(config.limits().maxRequestBytes(), ceiling.requestBytes()),
+            BodyBudget.limitBytes(config),
             Math.max(1, RecordingBackend.shardUris(config.recording().shards()).size()),
             config.recording().queueCapacity())
         .requireFits(Runtime.getRuntime().maxMemory());
