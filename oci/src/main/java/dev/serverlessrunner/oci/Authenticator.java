@@ -121,7 +121,8 @@ final class Authenticator {
     try {
       root = JSON.readTree(body);
     } catch (IOException e) {
-      throw new OciException(OciException.Kind.PROTOCOL, what + ": token answer is not JSON", e);
+      // Not chained: the parser's message quotes the answer, which may hold the token.
+      throw new OciException(OciException.Kind.PROTOCOL, what + ": token answer is not JSON");
     }
     String token = root.path("token").asText("");
     if (token.isEmpty()) {

@@ -64,7 +64,14 @@ public record RegistryCredentials(String username, String password) {
               + DOCKER_CONFIG_JSON_KEY
               + " key (a Secret of type kubernetes.io/dockerconfigjson is expected)");
     }
-    return fromDockerConfigJson(java.util.Base64.getDecoder().decode(encoded), registry);
+    byte[] json;
+    try {
+      json = java.util.Base64.getDecoder().decode(encoded);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "its " + DOCKER_CONFIG_JSON_KEY + " is not base64 (as the API returns Secret data)");
+    }
+    return fromDockerConfigJson(json, registry);
   }
 
   /**
@@ -79,7 +86,9 @@ public record RegistryCredentials(String username, String password) {
     try {
       root = JSON.readTree(json);
     } catch (IOException e) {
-      throw new IllegalArgumentException("not a valid Docker config JSON: " + e.getMessage(), e);
+      // Never the parser's message or the exception itself: both quote the document, and a
+      // Docker config is all credentials.
+      throw new IllegalArgumentException("not a valid Docker config JSON" + location(e));
     }
     if (root == null || !root.isObject()) {
       throw new IllegalArgumentException("not a valid Docker config JSON: expected an object");
@@ -124,7 +133,7 @@ public record RegistryCredentials(String username, String password) {
         pair = new String(Base64.getDecoder().decode(auth.asText()), StandardCharsets.UTF_8);
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException(
-            "Docker config entry '" + key + "': 'auth' is not base64", e);
+            "Docker config entry '" + key + "': 'auth' is not base64");
       }
       int colon = pair.indexOf(':');
       if (colon < 0) {
@@ -140,6 +149,19 @@ public record RegistryCredentials(String username, String password) {
     }
     throw new IllegalArgumentException(
         "Docker config entry '" + key + "' has neither 'auth' nor 'username' and 'password'");
+  }
+
+  /** " (line L, column C)" of a parse failure, or nothing: never its text. */
+  private static String location(IOException e) {
+    if (e instanceof com.fasterxml.jackson.core.JsonProcessingException json
+        && json.getLocation() != null) {
+      return " (line "
+          + json.getLocation().getLineNr()
+          + ", column "
+          + json.getLocation().getColumnNr()
+          + ")";
+    }
+    return "";
   }
 
   private static Set<String> aliases(String registry) {
