@@ -84,6 +84,21 @@ public final class RunnerContract {
   /** {@code runner.auth.jwt.roles-claim}: spec.auth.jwt.rolesClaim. */
   public static final String ENV_AUTH_JWT_ROLES_CLAIM = "RUNNER_AUTH_JWT_ROLES_CLAIM";
 
+  /**
+   * {@code runner.cgi.deny-headers}: spec.responseHeaders.deny, comma-separated, added to the
+   * runner's default deny-list of CGI response headers.
+   */
+  public static final String ENV_CGI_DENY_HEADERS = "RUNNER_CGI_DENY_HEADERS";
+
+  /** {@code runner.cgi.allow-headers}: spec.responseHeaders.allow, comma-separated. */
+  public static final String ENV_CGI_ALLOW_HEADERS = "RUNNER_CGI_ALLOW_HEADERS";
+
+  /**
+   * {@code runner.recording.ssl-root-cert}: where spec.persistence.caCertificate is mounted; the
+   * sslrootcert of every shard URI that names none.
+   */
+  public static final String ENV_RECORDING_SSL_ROOT_CERT = "RUNNER_RECORDING_SSL_ROOT_CERT";
+
   /** Every variable above: the runner's config mapping must read each of them. */
   public static final List<String> ENV =
       List.of(
@@ -109,7 +124,10 @@ public final class RunnerContract {
           ENV_AUTH_JWT_ISSUER,
           ENV_AUTH_JWT_JWKS_URL,
           ENV_AUTH_JWT_AUDIENCE,
-          ENV_AUTH_JWT_ROLES_CLAIM);
+          ENV_AUTH_JWT_ROLES_CLAIM,
+          ENV_CGI_DENY_HEADERS,
+          ENV_CGI_ALLOW_HEADERS,
+          ENV_RECORDING_SSL_ROOT_CERT);
 
   /** Key of a shard Secret (spec.persistence.shards[].secretRef) holding the connection URI. */
   public static final String SHARD_SECRET_KEY = "url";

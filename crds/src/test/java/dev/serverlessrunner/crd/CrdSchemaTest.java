@@ -2,11 +2,13 @@ package dev.serverlessrunner.crd;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.serverlessrunner.crd.pool.ResponseHeaders;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionVersion;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.JSONSchemaProps;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Defaults, validation rules and subresources the generated CRDs must carry. */
@@ -111,6 +113,52 @@ class CrdSchemaTest {
     assertThat(autoscaling.getXKubernetesValidations())
         .extracting(r -> r.getRule())
         .contains("has(self.targetCPUUtilization) != has(self.targetInFlight)");
+  }
+
+  @Test
+  void poolResponseHeaderEntriesMustBeHeaderNames() throws IOException {
+    JSONSchemaProps headers =
+        spec(version("runnerpools.serverlessrunner.dev-v1.yml"))
+            .getProperties()
+            .get("responseHeaders");
+
+    assertThat(headers.getXKubernetesValidations())
+        .extracting(r -> r.getRule())
+        .containsExactlyInAnyOrder(
+            "!has(self.deny) || self.deny.all(h, h.matches(\"" + ResponseHeaders.ENTRY + "\"))",
+            "!has(self.allow) || self.allow.all(h, h.matches(\"" + ResponseHeaders.ENTRY + "\"))");
+    java.util.regex.Pattern entry = java.util.regex.Pattern.compile(ResponseHeaders.ENTRY);
+    assertThat(List.of("Set-Cookie", "Access-Control-Allow-*", "*", "x_custom.1"))
+        .allMatch(e -> entry.matcher(e).matches());
+    assertThat(List.of("Set Cookie", "X-*-Y", "", "Set-Cookie:", "**"))
+        .noneMatch(e -> entry.matcher(e).matches());
+  }
+
+  @Test
+  void poolShardCaNamesExactlyOneSecretOrConfigMapKey() throws IOException {
+    JSONSchemaProps ca =
+        spec(version("runnerpools.serverlessrunner.dev-v1.yml"))
+            .getProperties()
+            .get("persistence")
+            .getProperties()
+            .get("caCertificate");
+
+    assertThat(ca.getXKubernetesValidations())
+        .extracting(r -> r.getRule())
+        .containsExactly("has(self.secretKeyRef) != has(self.configMapKeyRef)");
+    assertThat(
+            ca.getProperties().get("secretKeyRef").getProperties().get("key").getDefault().asText())
+        .isEqualTo("ca.crt");
+  }
+
+  @Test
+  void poolShowsItsAuthModeInKubectlGet() throws IOException {
+    assertThat(version("runnerpools.serverlessrunner.dev-v1.yml").getAdditionalPrinterColumns())
+        .anySatisfy(
+            c -> {
+              assertThat(c.getName()).isEqualTo("Auth");
+              assertThat(c.getJsonPath()).isEqualTo(".status.authMode");
+            });
   }
 
   @Test

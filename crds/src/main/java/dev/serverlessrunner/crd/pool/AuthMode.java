@@ -12,5 +12,14 @@ public enum AuthMode {
   API_KEY,
   /** Bearer JWTs from one issuer, verified against its JWKS. */
   @JsonProperty("jwt")
-  JWT
+  JWT;
+
+  /** The name in a RunnerPool and in the runner's {@code runner.auth.mode}. */
+  public String wireName() {
+    return switch (this) {
+      case NONE -> "none";
+      case API_KEY -> "api-key";
+      case JWT -> "jwt";
+    };
+  }
 }

@@ -18,6 +18,12 @@ public class Persistence {
   @JsonPropertyDescription("Micro-batching of record inserts.")
   private Batch batch;
 
+  @JsonPropertyDescription(
+      "CA certificate (PEM) the shards' server certificates are checked against: mounted read-only"
+          + " into the runner pods and used as sslrootcert for every shard URI without one; a URI"
+          + " without sslmode then gets sslmode=verify-full.")
+  private CaCertificate caCertificate;
+
   public List<Shard> getShards() {
     return shards;
   }
@@ -32,5 +38,13 @@ public class Persistence {
 
   public void setBatch(Batch batch) {
     this.batch = batch;
+  }
+
+  public CaCertificate getCaCertificate() {
+    return caCertificate;
+  }
+
+  public void setCaCertificate(CaCertificate caCertificate) {
+    this.caCertificate = caCertificate;
   }
 }

@@ -46,6 +46,13 @@ public class RunnerPoolSpec {
           + " jwt. Functions add their own requirements in their spec.auth.")
   private PoolAuth auth;
 
+  @JsonPropertyDescription(
+      "Which response headers of CGI functions reach clients: a deny-list added to the default"
+          + " (headers acting on the whole shared origin, e.g. Set-Cookie) and an allow-list"
+          + " exempting names from it. Dropped headers are counted in"
+          + " runner_cgi_headers_dropped_total.")
+  private ResponseHeaders responseHeaders;
+
   @Default("{}")
   @JsonPropertyDescription(
       "Limits the pool's functions may ask for (spec.functionLimits.max); sizes the runner pods'"
@@ -106,5 +113,13 @@ public class RunnerPoolSpec {
 
   public void setAuth(PoolAuth auth) {
     this.auth = auth;
+  }
+
+  public ResponseHeaders getResponseHeaders() {
+    return responseHeaders;
+  }
+
+  public void setResponseHeaders(ResponseHeaders responseHeaders) {
+    this.responseHeaders = responseHeaders;
   }
 }

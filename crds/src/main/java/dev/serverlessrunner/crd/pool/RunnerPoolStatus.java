@@ -25,12 +25,18 @@ public class RunnerPoolStatus {
   @JsonPropertyDescription("WasmFunctions naming this pool whose Ready condition is True.")
   private Integer functionsReady;
 
+  @JsonPropertyDescription(
+      "Invocation authentication in force on the runners: none, api-key or jwt (spec.auth.mode).")
+  private String authMode;
+
   @LabelSelector
   @JsonPropertyDescription("Label selector of the runner pods, for the scale subresource.")
   private String selector;
 
   @JsonPropertyDescription(
-      "Conditions: Available (all wanted runner pods ready) and Ready, with reasons.")
+      "Conditions: Available (all wanted runner pods ready), Ready, Degraded and"
+          + " AuthenticationEnabled (False with reason NoAuthentication when spec.auth.mode is"
+          + " none), with reasons.")
   private List<Condition> conditions = new ArrayList<>();
 
   public Long getObservedGeneration() {
@@ -65,6 +71,14 @@ public class RunnerPoolStatus {
     this.functionsReady = functionsReady;
   }
 
+  public String getAuthMode() {
+    return authMode;
+  }
+
+  public void setAuthMode(String authMode) {
+    this.authMode = authMode;
+  }
+
   public String getSelector() {
     return selector;
   }
@@ -88,6 +102,7 @@ public class RunnerPoolStatus {
         && Objects.equals(replicas, that.replicas)
         && Objects.equals(readyReplicas, that.readyReplicas)
         && Objects.equals(functionsReady, that.functionsReady)
+        && Objects.equals(authMode, that.authMode)
         && Objects.equals(selector, that.selector)
         && Objects.equals(conditions, that.conditions);
   }
@@ -95,6 +110,12 @@ public class RunnerPoolStatus {
   @Override
   public int hashCode() {
     return Objects.hash(
-        observedGeneration, replicas, readyReplicas, functionsReady, selector, conditions);
+        observedGeneration,
+        replicas,
+        readyReplicas,
+        functionsReady,
+        authMode,
+        selector,
+        conditions);
   }
 }

@@ -2,7 +2,9 @@ package dev.serverlessrunner.operator.pool;
 
 import dev.serverlessrunner.crd.CrdGroup;
 import dev.serverlessrunner.crd.RunnerContract;
+import dev.serverlessrunner.crd.pool.AuthMode;
 import dev.serverlessrunner.crd.pool.Persistence;
+import dev.serverlessrunner.crd.pool.PoolAuth;
 import dev.serverlessrunner.crd.pool.RunnerPool;
 import dev.serverlessrunner.crd.pool.RunnerPoolStatus;
 import dev.serverlessrunner.operator.status.Conditions;
@@ -52,6 +54,18 @@ public final class PoolStatusAggregator {
 
   /** Reason: every ready runner reaches every shard. */
   public static final String ALL_SHARDS_AVAILABLE = "AllShardsAvailable";
+
+  /** Condition type: whether the runners authenticate invocations (spec.auth.mode). */
+  public static final String CONDITION_AUTHENTICATION = "AuthenticationEnabled";
+
+  /** Reason of AuthenticationEnabled=False: spec.auth.mode is none. */
+  public static final String NO_AUTHENTICATION = "NoAuthentication";
+
+  /** Message of {@link #NO_AUTHENTICATION}: what it means and what to do. */
+  public static final String NO_AUTHENTICATION_MESSAGE =
+      "spec.auth.mode is none: anyone who can reach the runner Service invokes every function of"
+          + " this pool and reads every execution record. Set spec.auth.mode to api-key or jwt"
+          + " outside development (runner/README.md, Security)";
 
   private PoolStatusAggregator() {}
 
@@ -141,6 +155,7 @@ public final class PoolStatusAggregator {
     status.setReplicas(replicas);
     status.setReadyReplicas(ready);
     status.setFunctionsReady(functionsReady);
+    status.setAuthMode(authMode(pool).wireName());
     status.setSelector(PoolNames.selector(pool));
     status.setConditions(
         List.of(
@@ -156,8 +171,69 @@ public final class PoolStatusAggregator {
                 now),
             Conditions.of(
                 previous, CrdGroup.CONDITION_READY, allReady, reason, message, generation, now),
-            degraded(previous, runnerPods, generation, now)));
+            degraded(previous, runnerPods, generation, now),
+            authentication(previous, pool, generation, now)));
     return status;
+  }
+
+  /** The pool's spec.auth.mode, none when unset (as the runners read it). */
+  static AuthMode authMode(RunnerPool pool) {
+    PoolAuth auth = pool.getSpec().getAuth();
+    return auth == null || auth.getMode() == null ? AuthMode.NONE : auth.getMode();
+  }
+
+  /** Stated loudly when False: a pool without authentication serves anyone who reaches it. */
+  private static Condition authentication(
+      List<Condition> previous, RunnerPool pool, Long generation, Instant now) {
+    AuthMode mode = authMode(pool);
+    String reason;
+    String message;
+    switch (mode) {
+      case API_KEY -> {
+        reason = "ApiKey";
+        var secret = pool.getSpec().getAuth().getApiKeysSecretRef();
+        message =
+            "Invocations and record reads need an API key whose hash is in Secret "
+                + (secret == null ? "(none named)" : secret.getName());
+      }
+      case JWT -> {
+        reason = "Jwt";
+        var jwt = pool.getSpec().getAuth().getJwt();
+        message =
+            "Invocations and record reads need a JWT issued by "
+                + (jwt == null ? "(no issuer named)" : jwt.getIssuer());
+      }
+      default -> {
+        reason = NO_AUTHENTICATION;
+        message = NO_AUTHENTICATION_MESSAGE;
+      }
+    }
+    return Conditions.of(
+        previous,
+        CONDITION_AUTHENTICATION,
+        mode != AuthMode.NONE,
+        reason,
+        message,
+        generation,
+        now);
+  }
+
+  /**
+   * The AuthenticationEnabled condition of {@code next} when it turned False (the pool was created
+   * or changed without authentication): the moment for one Warning event, else empty.
+   */
+  public static Optional<Condition> newlyUnauthenticated(
+      RunnerPoolStatus previous, RunnerPoolStatus next) {
+    Optional<Condition> auth = Conditions.find(next.getConditions(), CONDITION_AUTHENTICATION);
+    if (auth.isEmpty() || !NO_AUTHENTICATION.equals(auth.get().getReason())) {
+      return Optional.empty();
+    }
+    boolean reportedBefore =
+        previous != null
+            && Conditions.find(previous.getConditions(), CONDITION_AUTHENTICATION)
+                .map(c -> NO_AUTHENTICATION.equals(c.getReason()))
+                .orElse(false);
+    return reportedBefore ? Optional.empty() : auth;
   }
 
   /**

@@ -33,7 +33,7 @@ final class RunnerAuth {
     PoolAuth auth = pool.getSpec().getAuth();
     AuthMode mode = auth == null || auth.getMode() == null ? AuthMode.NONE : auth.getMode();
     List<EnvVar> env = new ArrayList<>();
-    env.add(new EnvVar(RunnerContract.ENV_AUTH_MODE, configName(mode), null));
+    env.add(new EnvVar(RunnerContract.ENV_AUTH_MODE, mode.wireName(), null));
     if (mode == AuthMode.API_KEY) {
       env.add(new EnvVar(RunnerContract.ENV_AUTH_API_KEYS_DIR, API_KEYS_PATH, null));
     }
@@ -74,14 +74,6 @@ final class RunnerAuth {
                 .withMountPath(API_KEYS_PATH)
                 .withReadOnly(true)
                 .build());
-  }
-
-  private static String configName(AuthMode mode) {
-    return switch (mode) {
-      case NONE -> "none";
-      case API_KEY -> "api-key";
-      case JWT -> "jwt";
-    };
   }
 
   private static void add(List<EnvVar> env, String name, String value) {

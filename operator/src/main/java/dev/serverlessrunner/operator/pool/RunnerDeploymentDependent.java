@@ -4,6 +4,7 @@ import dev.serverlessrunner.crd.RunnerContract;
 import dev.serverlessrunner.crd.pool.Batch;
 import dev.serverlessrunner.crd.pool.FunctionCeilings;
 import dev.serverlessrunner.crd.pool.Persistence;
+import dev.serverlessrunner.crd.pool.ResponseHeaders;
 import dev.serverlessrunner.crd.pool.RunnerPool;
 import dev.serverlessrunner.crd.pool.RunnerPoolSpec;
 import dev.serverlessrunner.operator.config.OperatorConfig;
@@ -209,6 +210,7 @@ public class RunnerDeploymentDependent
             .endSpec()
             .build();
     RunnerAuth.mount(deployment, pool);
+    RunnerShardCa.mount(deployment, pool);
     return deployment;
   }
 
@@ -313,6 +315,12 @@ public class RunnerDeploymentDependent
             String.valueOf(ceilings.maxRequestBytes()),
             null));
     env.addAll(RunnerAuth.env(pool));
+    env.addAll(RunnerShardCa.env(pool));
+    ResponseHeaders headers = pool.getSpec().getResponseHeaders();
+    if (headers != null) {
+      addList(env, RunnerContract.ENV_CGI_DENY_HEADERS, headers.getDeny());
+      addList(env, RunnerContract.ENV_CGI_ALLOW_HEADERS, headers.getAllow());
+    }
     env.add(new EnvVar(RunnerContract.ENV_BLOB_CACHE_DIR, BLOB_CACHE_PATH, null));
     env.add(
         new EnvVar(
@@ -350,6 +358,12 @@ public class RunnerDeploymentDependent
       env.add(new EnvVar(RunnerContract.ENV_INSECURE_REGISTRIES, String.join(",", insecure), null));
     }
     return env;
+  }
+
+  private static void addList(List<EnvVar> env, String name, List<String> values) {
+    if (values != null && !values.isEmpty()) {
+      env.add(new EnvVar(name, String.join(",", values), null));
+    }
   }
 
   private static void addIfSet(List<EnvVar> env, String name, Object value) {

@@ -77,6 +77,8 @@ public class RunnerPoolReconciler implements Reconciler<RunnerPool> {
     // Only when the condition first reports the error, so a misconfigured pool yields one event.
     PoolStatusAggregator.newUserError(pool.getStatus(), next)
         .ifPresent(c -> events.warn(context.getClient(), pool, c.getReason(), c.getMessage()));
+    PoolStatusAggregator.newlyUnauthenticated(pool.getStatus(), next)
+        .ifPresent(c -> events.warn(context.getClient(), pool, c.getReason(), c.getMessage()));
     pool.setStatus(next);
     return UpdateControl.patchStatus(pool);
   }

@@ -223,8 +223,10 @@ class RunnerPoolReconcilerIT {
                         assertThat(c.getStatus()).isEqualTo("False");
                         assertThat(c.getReason()).isEqualTo(PoolStatusAggregator.NO_SHARDS);
                       });
+              // The pool also has no authentication, which is warned about on its own.
               assertThat(client.v1().events().inNamespace(client.getNamespace()).list().getItems())
                   .filteredOn(e -> e.getInvolvedObject().getName().equals("iota"))
+                  .filteredOn(e -> !e.getReason().equals(PoolStatusAggregator.NO_AUTHENTICATION))
                   .singleElement()
                   .satisfies(
                       (Event e) -> {
@@ -330,6 +332,7 @@ class RunnerPoolReconcilerIT {
               assertThat(readyCondition("lambda").getMessage())
                   .contains("attacker.example/runner:1");
               assertThat(warnings("lambda"))
+                  .filteredOn(e -> !e.getReason().equals(PoolStatusAggregator.NO_AUTHENTICATION))
                   .singleElement()
                   .satisfies(
                       e -> assertThat(e.getReason()).isEqualTo(RunnerImages.IMAGE_NOT_ALLOWED));
@@ -370,6 +373,70 @@ class RunnerPoolReconcilerIT {
     RunnerPool current = pool(pool);
     assertThat(current.getStatus()).isNotNull();
     return Conditions.find(current.getStatus().getConditions(), "Ready").orElseThrow();
+  }
+
+  @Test
+  void poolWithoutAuthenticationSaysSoInStatusAndOneWarningEvent() {
+    create(TestPools.withShards(TestPools.fixed(client.getNamespace(), "sigma", 1), "pg-0"));
+    awaitChild(Deployment.class, "sigma");
+
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              RunnerPool current = pool("sigma");
+              assertThat(current.getStatus().getAuthMode()).isEqualTo("none");
+              assertThat(
+                      Conditions.find(
+                              current.getStatus().getConditions(),
+                              PoolStatusAggregator.CONDITION_AUTHENTICATION)
+                          .orElseThrow())
+                  .satisfies(
+                      c -> {
+                        assertThat(c.getStatus()).isEqualTo("False");
+                        assertThat(c.getReason()).isEqualTo(PoolStatusAggregator.NO_AUTHENTICATION);
+                        assertThat(c.getMessage()).contains("anyone who can reach");
+                      });
+              assertThat(warnings("sigma"))
+                  .singleElement()
+                  .satisfies(
+                      e -> {
+                        assertThat(e.getReason()).isEqualTo(PoolStatusAggregator.NO_AUTHENTICATION);
+                        assertThat(e.getMessage()).contains("spec.auth.mode is none");
+                      });
+            });
+  }
+
+  @Test
+  void poolWithApiKeysReportsAuthenticationEnabledAndNoWarning() {
+    RunnerPool pool =
+        TestPools.withShards(TestPools.fixed(client.getNamespace(), "tau", 1), "pg-0");
+    dev.serverlessrunner.crd.pool.PoolAuth auth = new dev.serverlessrunner.crd.pool.PoolAuth();
+    auth.setMode(dev.serverlessrunner.crd.pool.AuthMode.API_KEY);
+    auth.setApiKeysSecretRef(new io.fabric8.kubernetes.api.model.LocalObjectReference("tau-keys"));
+    pool.getSpec().setAuth(auth);
+    create(pool);
+    awaitChild(Deployment.class, "tau");
+
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              RunnerPool current = pool("tau");
+              assertThat(current.getStatus().getAuthMode()).isEqualTo("api-key");
+              assertThat(
+                      Conditions.find(
+                              current.getStatus().getConditions(),
+                              PoolStatusAggregator.CONDITION_AUTHENTICATION)
+                          .orElseThrow())
+                  .satisfies(
+                      c -> {
+                        assertThat(c.getStatus()).isEqualTo("True");
+                        assertThat(c.getReason()).isEqualTo("ApiKey");
+                        assertThat(c.getMessage()).contains("tau-keys");
+                      });
+            });
+    assertThat(warnings("tau")).isEmpty();
   }
 
   private List<Event> warnings(String pool) {

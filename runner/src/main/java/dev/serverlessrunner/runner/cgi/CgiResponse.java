@@ -1,4 +1,4 @@
-package dev.serverlessrunner.runner.http;
+package dev.serverlessrunner.runner.cgi;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

@@ -67,6 +67,24 @@ public interface RunnerConfig {
     OptionalLong bodyBudgetBytes();
   }
 
+  /** The response headers of {@code cgi} functions (runner/README.md, "CGI response headers"). */
+  Cgi cgi();
+
+  /**
+   * Which CGI response headers reach clients. Framing and hop-by-hop headers never do; these lists
+   * decide the rest. The operator sets them from the RunnerPool's spec.responseHeaders.
+   */
+  interface Cgi {
+    /**
+     * Header names dropped in addition to the default deny-list (CgiHeaderPolicy.DEFAULT_DENIED);
+     * case-insensitive, a trailing {@code *} matches a prefix.
+     */
+    Optional<List<String>> denyHeaders();
+
+    /** Header names exempt from the deny-list ({@code *}: every name). */
+    Optional<List<String>> allowHeaders();
+  }
+
   /** Endpoints that exist only for benchmarks (bench/README.md); off in production. */
   Benchmark benchmark();
 
@@ -298,6 +316,13 @@ public interface RunnerConfig {
      * the runner starts an embedded PostgreSQL (standalone mode).
      */
     Optional<List<String>> shards();
+
+    /**
+     * A CA certificate file (PEM): the {@code sslrootcert} of every shard URI that names none, and
+     * {@code sslmode=verify-full} for a URI without {@code sslmode}. Runner pods get it from their
+     * pool's spec.persistence.caCertificate.
+     */
+    Optional<Path> sslRootCert();
 
     /** Rows per INSERT at most. */
     @WithDefault("" + RecorderConfig.DEFAULT_MAX_ROWS)

@@ -2,14 +2,14 @@ package dev.serverlessrunner.runner.http;
 
 import dev.serverlessrunner.crd.function.Abi;
 import dev.serverlessrunner.engine.ExecutionResult;
+import dev.serverlessrunner.runner.cgi.CgiResponse;
+import dev.serverlessrunner.runner.cgi.CgiVerdict;
 import dev.serverlessrunner.runner.service.InvocationReply;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 
 /** Turns a guest's run into the HTTP response of the contract in DESIGN.md. */
@@ -17,16 +17,6 @@ final class ExecutionResponses {
 
   /** Stderr quoted in an error response, at most (the record keeps the stdout snippet). */
   private static final int STDERR_IN_ERROR_BYTES = 4096;
-
-  /** Headers a guest may not set: framing is the server's, execution facts are the runner's. */
-  private static final Set<String> RESERVED_HEADERS =
-      Set.of(
-          "content-length",
-          "transfer-encoding",
-          "connection",
-          "x-execution-id",
-          "x-fuel-consumed",
-          "x-duration-micros");
 
   void send(HttpServerResponse response, InvocationReply.Executed executed) {
     ExecutionResult result = executed.result();
@@ -84,21 +74,24 @@ final class ExecutionResponses {
           .end(Buffer.buffer(result.stdout()));
       return;
     }
-    CgiResponse cgi;
-    try {
-      cgi = CgiResponse.parse(result.stdout());
-    } catch (CgiResponse.MalformedCgiException e) {
-      details.put("reason", e.getMessage());
-      ErrorReplies.send(response, 502, "Malformed CGI response", details);
-      return;
-    }
-    response.setStatusCode(cgi.status());
-    for (Map.Entry<String, String> header : cgi.headers()) {
-      if (!RESERVED_HEADERS.contains(header.getKey().toLowerCase(Locale.ROOT))) {
-        response.headers().add(header.getKey(), header.getValue());
+    // The service read the CGI answer (CgiHeaderPolicy): only allowed headers are left.
+    switch (executed.cgi()) {
+      case CgiVerdict.Refused refused -> {
+        details.put("reason", refused.reason());
+        ErrorReplies.send(response, 502, refused.error(), details);
       }
+      case CgiVerdict.Accepted accepted -> {
+        CgiResponse cgi = accepted.response();
+        response.setStatusCode(cgi.status());
+        for (Map.Entry<String, String> header : cgi.headers()) {
+          response.headers().add(header.getKey(), header.getValue());
+        }
+        response.end(Buffer.buffer(cgi.body()));
+      }
+      case null ->
+          throw new IllegalStateException(
+              "cgi function " + executed.function().name() + " ran without a CGI verdict");
     }
-    response.end(Buffer.buffer(cgi.body()));
   }
 
   static void putExecutionHeaders(HttpServerResponse response, UUID id, ExecutionResult result) {

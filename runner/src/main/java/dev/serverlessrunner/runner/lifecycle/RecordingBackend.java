@@ -3,6 +3,7 @@ package dev.serverlessrunner.runner.lifecycle;
 import dev.serverlessrunner.runner.recording.EmbeddedDatabase;
 import dev.serverlessrunner.runner.recording.ExecutionRecorder;
 import dev.serverlessrunner.runner.recording.RecorderConfig;
+import dev.serverlessrunner.runner.recording.ShardUris;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
@@ -27,13 +28,21 @@ public final class RecordingBackend {
     this.embedded = embedded;
   }
 
+  /**
+   * Starts the recorder on the configured shards, or on an embedded database when none is; {@code
+   * sslRootCert} is the CA of every shard URI naming none ({@link ShardUris#withRootCert}).
+   */
   static RecordingBackend start(
       RecorderConfig.Builder config,
       Optional<List<String>> shards,
+      Optional<Path> sslRootCert,
       Path embeddedDataDir,
       Vertx vertx,
       MeterRegistry registry) {
-    List<String> uris = shardUris(shards);
+    List<String> uris =
+        shardUris(shards).stream()
+            .map(u -> sslRootCert.map(ca -> ShardUris.withRootCert(u, ca)).orElse(u))
+            .toList();
     if (!uris.isEmpty()) {
       return new RecordingBackend(
           ExecutionRecorder.start(config.shardUris(uris).build(), vertx, registry),

@@ -6,6 +6,7 @@ import dev.serverlessrunner.engine.EngineOptions;
 import dev.serverlessrunner.engine.Limits;
 import dev.serverlessrunner.engine.load.ModulePolicy;
 import dev.serverlessrunner.engine.pool.PoolOptions;
+import dev.serverlessrunner.runner.cgi.CgiHeaderPolicy;
 import dev.serverlessrunner.runner.config.RunnerConfig;
 import dev.serverlessrunner.runner.http.BodyBudget;
 import dev.serverlessrunner.runner.recording.ExecutionRecorder;
@@ -24,6 +25,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
+import java.util.List;
 import java.util.function.Supplier;
 
 /**
@@ -102,7 +104,8 @@ public class RunnerBeans {
               spool.fsync(),
               SpoolConfig.DEFAULT_FAILURE_BACKOFF));
     }
-    return RecordingBackend.start(builder, r.shards(), r.embeddedDataDir(), vertx, registry);
+    return RecordingBackend.start(
+        builder, r.shards(), r.sslRootCert(), r.embeddedDataDir(), vertx, registry);
   }
 
   /**
@@ -150,7 +153,14 @@ public class RunnerBeans {
       RunnerConfig config, Engine engine, ExecutionRecorder recorder, MeterRegistry registry) {
     RunnerConfig.Execution e = config.execution();
     int threads = e.threads().orElse(Runtime.getRuntime().availableProcessors());
-    return new InvocationService(engine, recorder, registry, threads + e.queueCapacity());
+    return new InvocationService(
+        engine,
+        recorder,
+        registry,
+        threads + e.queueCapacity(),
+        new CgiHeaderPolicy(
+            config.cgi().denyHeaders().orElse(List.of()),
+            config.cgi().allowHeaders().orElse(List.of())));
   }
 
   @Produces

@@ -21,6 +21,11 @@ public enum RecordedOutcome {
   MEMORY,
   /** The guest exhausted its call stack. */
   STACK,
+  /**
+   * The guest ended normally but its CGI answer was refused (malformed, a 1xx status, a
+   * Content-Length that is not its body's): the client got 502, the reason is in {@code error}.
+   */
+  INVALID_RESPONSE,
   /** The host failed around the guest (a bug, not the guest's doing). */
   ERROR;
 

@@ -31,6 +31,27 @@ public final class ShardUris {
   }
 
   /**
+   * {@code uri} with {@code caFile} as its {@code sslrootcert} unless it names one, and {@code
+   * sslmode=verify-full} unless it sets a mode: a pool that names a CA wants its shards verified.
+   */
+  public static String withRootCert(String uri, java.nio.file.Path caFile) {
+    int query = uri.indexOf('?');
+    List<String> params = query < 0 ? List.of() : List.of(uri.substring(query + 1).split("&"));
+    if (params.stream().anyMatch(p -> p.startsWith("sslrootcert="))) {
+      return uri;
+    }
+    StringBuilder out = new StringBuilder(uri);
+    out.append(query < 0 ? '?' : (uri.endsWith("?") || uri.endsWith("&") ? "" : "&"));
+    out.append("sslrootcert=")
+        .append(
+            java.net.URLEncoder.encode(caFile.toString(), java.nio.charset.StandardCharsets.UTF_8));
+    if (params.stream().noneMatch(p -> p.startsWith("sslmode="))) {
+      out.append("&sslmode=verify-full");
+    }
+    return out.toString();
+  }
+
+  /**
    * The connect options of {@code shard}. A malformed URI throws {@link IllegalArgumentException}
    * naming the shard and the redacted URI, without the driver's exception (its message holds the
    * URI, password included).

@@ -1,14 +1,19 @@
 package dev.serverlessrunner.runner.service;
 
 import dev.serverlessrunner.crd.RunnerContract;
+import dev.serverlessrunner.crd.function.Abi;
 import dev.serverlessrunner.crd.function.Durability;
 import dev.serverlessrunner.engine.Engine;
 import dev.serverlessrunner.engine.ExecutionResult;
 import dev.serverlessrunner.engine.Invocation;
 import dev.serverlessrunner.engine.Outcome;
+import dev.serverlessrunner.runner.cgi.CgiHeaderPolicy;
+import dev.serverlessrunner.runner.cgi.CgiVerdict;
+import dev.serverlessrunner.runner.cgi.DroppedHeaderMeters;
 import dev.serverlessrunner.runner.recording.ExecutionRecord;
 import dev.serverlessrunner.runner.recording.ExecutionRecorder;
 import dev.serverlessrunner.runner.recording.RecordSlot;
+import dev.serverlessrunner.runner.recording.RecordedOutcome;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
@@ -40,6 +45,8 @@ public final class InvocationService {
   private final Engine engine;
   private final ExecutionRecorder recorder;
   private final FunctionMeters meters;
+  private final CgiHeaderPolicy cgiPolicy;
+  private final DroppedHeaderMeters droppedHeaders;
   private final AtomicInteger inFlight = new AtomicInteger();
   private final Semaphore executionSlots;
   private volatile boolean admitting = true;
@@ -56,6 +63,18 @@ public final class InvocationService {
    */
   public InvocationService(
       Engine engine, ExecutionRecorder recorder, MeterRegistry registry, int executionSlots) {
+    this(engine, recorder, registry, executionSlots, CgiHeaderPolicy.defaults());
+  }
+
+  /** As above, with the pool's policy for CGI response headers. */
+  public InvocationService(
+      Engine engine,
+      ExecutionRecorder recorder,
+      MeterRegistry registry,
+      int executionSlots,
+      CgiHeaderPolicy cgiPolicy) {
+    this.cgiPolicy = cgiPolicy;
+    this.droppedHeaders = new DroppedHeaderMeters(registry);
     this.executionSlots = new Semaphore(executionSlots);
     this.engine = engine;
     this.recorder = recorder;
@@ -165,8 +184,17 @@ public final class InvocationService {
       return done(new InvocationReply.NotRun("Runner saturated", result.message()));
     }
     meters.record(function, result);
-    ExecutionRecord record = recordOf(slot, function, result);
-    InvocationReply.Executed executed = new InvocationReply.Executed(slot.id(), function, result);
+    // Read here, on the worker, so the record can say when the answer was refused.
+    CgiVerdict cgi =
+        function.config().abi() == Abi.CGI && result.outcome() == Outcome.OK
+            ? cgiPolicy.interpret(result.stdout())
+            : null;
+    if (cgi instanceof CgiVerdict.Accepted accepted) {
+      droppedHeaders.record(function.name(), accepted.dropped());
+    }
+    ExecutionRecord record = recordOf(slot, function, result, cgi);
+    InvocationReply.Executed executed =
+        new InvocationReply.Executed(slot.id(), function, result, cgi);
     if (function.config().durability() == Durability.SYNC) {
       ExecutionResult ran = result;
       return slot.completeDurably(record)
@@ -204,20 +232,25 @@ public final class InvocationService {
   }
 
   private static ExecutionRecord recordOf(
-      RecordSlot slot, ServedFunction function, ExecutionResult result) {
+      RecordSlot slot, ServedFunction function, ExecutionResult result, CgiVerdict cgi) {
     boolean exited = result.outcome() == Outcome.OK || result.outcome() == Outcome.EXIT;
+    CgiVerdict.Refused refused = cgi instanceof CgiVerdict.Refused r ? r : null;
     return ExecutionRecord.of(
             slot.id(),
             function.name(),
             function.module().digest(),
             exited ? result.exitCode() : null,
-            RecordedOutcomes.of(result.outcome()),
+            refused != null
+                ? RecordedOutcome.INVALID_RESPONSE
+                : RecordedOutcomes.of(result.outcome()),
             result.stdout(),
             result.stdout().length,
             result.stdout().length,
             result.durationMicros(),
             result.fuelConsumed(),
-            result.outcome().isSuccess() ? null : result.message(),
+            refused != null
+                ? refused.error() + ": " + refused.reason()
+                : result.outcome().isSuccess() ? null : result.message(),
             Instant.now())
         .withSleepUs(result.sleptMicros());
   }

@@ -1,4 +1,4 @@
-package dev.serverlessrunner.runner.http;
+package dev.serverlessrunner.runner.cgi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -69,7 +69,12 @@ class RunnerContractTest {
           Map.entry(RunnerContract.ENV_AUTH_JWT_ISSUER, "https://id.example.com"),
           Map.entry(RunnerContract.ENV_AUTH_JWT_JWKS_URL, "https://id.example.com/jwks"),
           Map.entry(RunnerContract.ENV_AUTH_JWT_AUDIENCE, "runner,api"),
-          Map.entry(RunnerContract.ENV_AUTH_JWT_ROLES_CLAIM, "realm_access/roles"));
+          Map.entry(RunnerContract.ENV_AUTH_JWT_ROLES_CLAIM, "realm_access/roles"),
+          Map.entry(RunnerContract.ENV_CGI_DENY_HEADERS, "X-Tenant-*,Access-Control-Allow-*"),
+          Map.entry(RunnerContract.ENV_CGI_ALLOW_HEADERS, "Set-Cookie"),
+          Map.entry(
+              RunnerContract.ENV_RECORDING_SSL_ROOT_CERT,
+              "/etc/serverless-runner/shard-ca/ca.crt"));
 
   @Test
   void everyVariableOfTheContractIsCoveredHere() {
@@ -118,6 +123,19 @@ class RunnerContractTest {
         .isEqualTo(dev.serverlessrunner.runner.security.AuthMode.API_KEY);
     assertThat(config(Map.of()).auth().mode())
         .isEqualTo(dev.serverlessrunner.runner.security.AuthMode.NONE);
+  }
+
+  @Test
+  void responseHeaderListsAndTheShardCaReachTheRunnersConfig() {
+    RunnerConfig config = config(POD_ENV);
+
+    assertThat(config.cgi().denyHeaders())
+        .contains(List.of("X-Tenant-*", "Access-Control-Allow-*"));
+    assertThat(config.cgi().allowHeaders()).contains(List.of("Set-Cookie"));
+    assertThat(config.recording().sslRootCert())
+        .contains(Path.of("/etc/serverless-runner/shard-ca/ca.crt"));
+    assertThat(config(Map.of()).cgi().denyHeaders()).isEmpty();
+    assertThat(config(Map.of()).recording().sslRootCert()).isEmpty();
   }
 
   @Test

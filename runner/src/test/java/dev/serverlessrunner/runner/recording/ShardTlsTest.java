@@ -201,6 +201,53 @@ class ShardTlsTest {
   }
 
   @Test
+  void theConfiguredCaVerifiesAUriWithoutTlsParameters() throws Exception {
+    // What a runner pod does with its pool's spec.persistence.caCertificate.
+    String uri = ShardUris.withRootCert(clusters.uri(0), pki.resolve("ca.pem"));
+    assertThat(uri).contains("sslmode=verify-full");
+    Pool pool =
+        PgBuilder.pool()
+            .connectingTo(ShardUris.connectOptions(ShardConfig.indexed(0, uri)))
+            .using(vertx)
+            .build();
+    try {
+      var rows =
+          pool.query("select ssl from pg_stat_ssl where pid = pg_backend_pid()")
+              .execute()
+              .toCompletionStage()
+              .toCompletableFuture()
+              .get(20, TimeUnit.SECONDS);
+      assertThat(rows.iterator().next().getBoolean(0)).isTrue();
+    } finally {
+      pool.close();
+    }
+  }
+
+  @Test
+  void theConfiguredCaOfAnotherAuthorityFailsWithACertificateError() {
+    String uri = ShardUris.withRootCert(clusters.uri(0), pki.resolve("other-ca.pem"));
+    Pool pool =
+        PgBuilder.pool()
+            .connectingTo(ShardUris.connectOptions(ShardConfig.indexed(0, uri)))
+            .using(vertx)
+            .build();
+    try {
+      assertThatThrownBy(
+              () ->
+                  pool.query("select 1")
+                      .execute()
+                      .toCompletionStage()
+                      .toCompletableFuture()
+                      .get(20, TimeUnit.SECONDS))
+          .isInstanceOf(ExecutionException.class)
+          .rootCause()
+          .hasMessageContaining("SSL handshake failed");
+    } finally {
+      pool.close();
+    }
+  }
+
+  @Test
   void verifyCaWithoutACaFileIsRefusedWithTheReason() {
     assertThatThrownBy(
             () ->

@@ -10,6 +10,22 @@ import org.junit.jupiter.api.Test;
 class ShardUrisTest {
 
   @Test
+  void aConfiguredCaBecomesTheRootCertAndVerifyFullOfAUriWithoutThem() {
+    java.nio.file.Path ca = java.nio.file.Path.of("/etc/serverless-runner/shard-ca/ca.crt");
+
+    assertThat(ShardUris.withRootCert("postgresql://u:p@pg/db", ca))
+        .isEqualTo(
+            "postgresql://u:p@pg/db?sslrootcert=%2Fetc%2Fserverless-runner%2Fshard-ca%2Fca.crt"
+                + "&sslmode=verify-full");
+    assertThat(ShardUris.withRootCert("postgresql://u:p@pg/db?sslmode=verify-ca", ca))
+        .isEqualTo(
+            "postgresql://u:p@pg/db?sslmode=verify-ca"
+                + "&sslrootcert=%2Fetc%2Fserverless-runner%2Fshard-ca%2Fca.crt");
+    assertThat(ShardUris.withRootCert("postgresql://u:p@pg/db?sslrootcert=/own.pem", ca))
+        .isEqualTo("postgresql://u:p@pg/db?sslrootcert=/own.pem");
+  }
+
+  @Test
   void redactsPasswordsInUserInfoAndParameters() {
     assertThat(ShardUris.redact("postgresql://runner:s3cr%40t@db:5432/runner"))
         .isEqualTo("postgresql://runner:***@db:5432/runner");

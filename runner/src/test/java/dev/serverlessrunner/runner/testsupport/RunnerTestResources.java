@@ -63,6 +63,7 @@ public class RunnerTestResources implements QuarkusTestResourceLifecycleManager 
           "env-declared",
           "env:\n  GREETING: hello\n  QUERY_STRING: masked\nargs: [a, b]\n");
       sameModule("fib", "fib-frugal", "limits:\n  fuel: 1000\n");
+      sameModule("cgi-headers", "cgi-headers", "abi: cgi\n");
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
