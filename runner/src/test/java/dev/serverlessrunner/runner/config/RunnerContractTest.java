@@ -28,9 +28,9 @@ import dev.serverlessrunner.runner.recording.RecorderConfig;
 import dev.serverlessrunner.runner.recording.spool.SpoolConfig;
 import io.quarkus.runtime.configuration.DurationConverter;
 import io.smallrye.config.EnvConfigSource;
+import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
-import io.smallrye.config.SysPropConfigSource;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -187,12 +187,27 @@ class RunnerContractTest {
     assertThat(config.recording().spool().maxBytes()).isEqualTo(SpoolConfig.DEFAULT_MAX_BYTES);
   }
 
+  private static PropertiesConfigSource jvmPropertiesOnly() {
+    Map<String, String> properties = new java.util.HashMap<>();
+    System.getProperties()
+        .stringPropertyNames()
+        .forEach(
+            name -> {
+              if (!name.startsWith("runner.")) {
+                properties.put(name, System.getProperty(name));
+              }
+            });
+    return new PropertiesConfigSource(properties, "jvm properties", 400);
+  }
+
   /** RunnerConfig as the runner builds it at startup, with {@code env} as its environment. */
   private static RunnerConfig config(Map<String, String> env) {
     SmallRyeConfig config =
         new SmallRyeConfigBuilder()
             .withMapping(RunnerConfig.class)
-            .withSources(new EnvConfigSource(env, 300), new SysPropConfigSource())
+            // System properties for the ${java.io.tmpdir} kind of default only: a @QuarkusTest
+            // profile of the same JVM may have left runner.* overrides behind as properties.
+            .withSources(new EnvConfigSource(env, 300), jvmPropertiesOnly())
             // Quarkus' own converter, so "20ms" parses as it does in the application.
             .withConverter(Duration.class, 200, new DurationConverter())
             .addDefaultInterceptors()
