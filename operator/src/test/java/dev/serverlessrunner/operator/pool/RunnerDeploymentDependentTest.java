@@ -43,6 +43,11 @@ class RunnerDeploymentDependentTest {
   }
 
   @Test
+  void fixedPoolScaledToZeroGetsZeroReplicas() {
+    assertThat(desired(TestPools.fixed("ns", "p", 0)).getSpec().getReplicas()).isZero();
+  }
+
+  @Test
   void poolWithoutReplicasOrAutoscalingGetsOneReplica() {
     RunnerPool pool = TestPools.fixed("ns", "p", 0);
     pool.getSpec().setReplicas(null);
