@@ -21,6 +21,11 @@ import java.util.UUID;
  * @param createdAt when the execution started; kept to microseconds, as PostgreSQL stores it
  * @param sleepUs microseconds of {@code durationUs} the guest spent asleep (WASI poll_oneoff),
  *     holding a worker without using fuel
+ * @param stderrSnippet the first at most {@value Utf8Snippet#MAX_BYTES} bytes of stderr as text, on
+ *     every outcome
+ * @param traceId the W3C trace id (32 lower-case hex digits) of the invocation span, or null when
+ *     tracing is off
+ * @param spanId the invocation span's id (16 lower-case hex digits), or null with {@code traceId}
  */
 public record ExecutionRecord(
     UUID id,
@@ -34,7 +39,42 @@ public record ExecutionRecord(
     long fuelConsumed,
     String error,
     Instant createdAt,
-    long sleepUs) {
+    long sleepUs,
+    String stderrSnippet,
+    String traceId,
+    String spanId) {
+
+  /** A record of an execution that slept {@code sleepUs}, wrote no stderr and was not traced. */
+  public ExecutionRecord(
+      UUID id,
+      String function,
+      String moduleDigest,
+      Integer exitCode,
+      RecordedOutcome outcome,
+      String stdoutSnippet,
+      long stdoutBytes,
+      long durationUs,
+      long fuelConsumed,
+      String error,
+      Instant createdAt,
+      long sleepUs) {
+    this(
+        id,
+        function,
+        moduleDigest,
+        exitCode,
+        outcome,
+        stdoutSnippet,
+        stdoutBytes,
+        durationUs,
+        fuelConsumed,
+        error,
+        createdAt,
+        sleepUs,
+        "",
+        null,
+        null);
+  }
 
   /** A record of an execution that did not sleep. */
   public ExecutionRecord(
@@ -80,6 +120,27 @@ public record ExecutionRecord(
     if (sleepUs < 0) {
       throw new IllegalArgumentException("sleepUs must not be negative: " + sleepUs);
     }
+    stderrSnippet = Utf8Snippet.withoutNul(Objects.requireNonNull(stderrSnippet, "stderrSnippet"));
+    if ((traceId == null) != (spanId == null)) {
+      throw new IllegalArgumentException("traceId and spanId come together or not at all");
+    }
+    requireHex(traceId, 32, "traceId");
+    requireHex(spanId, 16, "spanId");
+  }
+
+  private static void requireHex(String value, int length, String name) {
+    if (value == null) {
+      return;
+    }
+    boolean valid = value.length() == length;
+    for (int i = 0; valid && i < length; i++) {
+      char c = value.charAt(i);
+      valid = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+    }
+    if (!valid) {
+      throw new IllegalArgumentException(
+          name + " must be " + length + " lower-case hex digits, got '" + value + "'");
+    }
   }
 
   /**
@@ -113,7 +174,53 @@ public record ExecutionRecord(
         fuelConsumed,
         error,
         createdAt,
-        value);
+        value,
+        stderrSnippet,
+        traceId,
+        spanId);
+  }
+
+  /**
+   * This record with the head of the guest's stderr, {@code stderr[0, length)}, cut like the stdout
+   * snippet: at most {@value Utf8Snippet#MAX_BYTES} bytes on a UTF-8 boundary.
+   */
+  public ExecutionRecord withStderr(byte[] stderr, int length) {
+    return new ExecutionRecord(
+        id,
+        function,
+        moduleDigest,
+        exitCode,
+        outcome,
+        stdoutSnippet,
+        stdoutBytes,
+        durationUs,
+        fuelConsumed,
+        error,
+        createdAt,
+        sleepUs,
+        Utf8Snippet.of(stderr, length, Utf8Snippet.MAX_BYTES),
+        traceId,
+        spanId);
+  }
+
+  /** This record of the invocation span {@code spanId} in trace {@code traceId} (both or none). */
+  public ExecutionRecord withTrace(String traceIdValue, String spanIdValue) {
+    return new ExecutionRecord(
+        id,
+        function,
+        moduleDigest,
+        exitCode,
+        outcome,
+        stdoutSnippet,
+        stdoutBytes,
+        durationUs,
+        fuelConsumed,
+        error,
+        createdAt,
+        sleepUs,
+        stderrSnippet,
+        traceIdValue,
+        spanIdValue);
   }
 
   /**

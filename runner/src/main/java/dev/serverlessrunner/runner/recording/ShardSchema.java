@@ -50,7 +50,17 @@ final class ShardSchema {
               // A constant default: PostgreSQL 11+ adds it without rewriting the table.
               List.of(
                   "ALTER TABLE executions ADD COLUMN IF NOT EXISTS sleep_us bigint NOT NULL"
-                      + " DEFAULT 0")));
+                      + " DEFAULT 0")),
+          new Migration(
+              3,
+              "executions.stderr_snippet, trace_id, span_id: guest stderr and the invocation span",
+              // Constant defaults and nullable columns: added without rewriting the table. Rows
+              // written before this migration read as "no stderr, not traced".
+              List.of(
+                  "ALTER TABLE executions ADD COLUMN IF NOT EXISTS stderr_snippet text NOT NULL"
+                      + " DEFAULT ''",
+                  "ALTER TABLE executions ADD COLUMN IF NOT EXISTS trace_id text",
+                  "ALTER TABLE executions ADD COLUMN IF NOT EXISTS span_id text")));
 
   private ShardSchema() {}
 

@@ -109,6 +109,69 @@ class ExecutionRecorderTest {
   }
 
   @Test
+  void stderrSnippetAndTraceIdsAreStoredAndReadBack() throws Exception {
+    ExecutionRecorder recorder = start(3, b -> b);
+    byte[] stderr = ("warn: é " + "e".repeat(3000)).getBytes(StandardCharsets.UTF_8);
+    RecordSlot slot = recorder.tryReserve().orElseThrow();
+    ExecutionRecord written =
+        ExecutionRecord.of(
+                slot.id(),
+                "exit-nonzero",
+                "sha256:" + "0f".repeat(32),
+                3,
+                RecordedOutcome.EXIT,
+                new byte[0],
+                1_000,
+                2_000,
+                "Wasm exited with code 3",
+                Instant.now())
+            .withStderr(stderr, stderr.length)
+            .withTrace("4bf92f3577b34da6a3ce929d0e0e4736", "00f067aa0ba902b7");
+
+    slot.completeDurably(written).toCompletableFuture().get(10, TimeUnit.SECONDS);
+
+    ExecutionRecord read =
+        recorder.findById(slot.id()).toCompletableFuture().get(10, TimeUnit.SECONDS).orElseThrow();
+    assertThat(read).isEqualTo(written);
+    assertThat(read.stderrSnippet()).startsWith("warn: é eee");
+    assertThat(read.stderrSnippet().getBytes(StandardCharsets.UTF_8))
+        .hasSize(Utf8Snippet.MAX_BYTES);
+    assertThat(read.traceId()).isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
+    assertThat(read.spanId()).isEqualTo("00f067aa0ba902b7");
+  }
+
+  @Test
+  void rowsWrittenBeforeTheStderrAndTraceColumnsReadAsEmptyAndUntraced() throws Exception {
+    UUID id = ExecutionIds.next();
+    int owner = new ShardRouter(3).shardOf(id);
+    // A shard as a runner of schema version 2 left it, holding one row.
+    clusters.psql(
+        owner,
+        """
+        CREATE TABLE schema_version (version integer PRIMARY KEY, description text NOT NULL,
+                                     applied_at timestamptz NOT NULL DEFAULT now());
+        INSERT INTO schema_version (version, description) VALUES (1, 'v1'), (2, 'v2');
+        CREATE TABLE executions (id uuid PRIMARY KEY, function text NOT NULL,
+          module_digest text NOT NULL, exit_code integer, outcome text NOT NULL,
+          stdout_snippet text NOT NULL, stdout_bytes bigint NOT NULL, duration_us bigint NOT NULL,
+          fuel_consumed bigint NOT NULL, error text, created_at timestamptz NOT NULL,
+          sleep_us bigint NOT NULL DEFAULT 0);
+        INSERT INTO executions VALUES ('%s', 'greeter', 'sha256:00', 0, 'ok', 'hi', 2, 10, 20,
+                                       NULL, now(), 0);
+        """
+            .formatted(id));
+    ExecutionRecorder recorder = start(3, b -> b);
+
+    ExecutionRecord read =
+        recorder.findById(id).toCompletableFuture().get(10, TimeUnit.SECONDS).orElseThrow();
+
+    assertThat(read.stdoutSnippet()).isEqualTo("hi");
+    assertThat(read.stderrSnippet()).isEmpty();
+    assertThat(read.traceId()).isNull();
+    assertThat(read.spanId()).isNull();
+  }
+
+  @Test
   void findByIdOfAnUnknownIdIsEmpty() throws Exception {
     ExecutionRecorder recorder = start(3, b -> b);
     assertThat(

@@ -20,13 +20,17 @@ final class RecordFrames {
   static final int HEADER_BYTES = 8;
 
   /**
-   * Largest payload a reader accepts: a record holds at most a 2 KiB snippet and short texts, so a
-   * larger length can only be garbage (a torn length field).
+   * Largest payload a reader accepts: a record holds at most two 2 KiB snippets and short texts, so
+   * a larger length can only be garbage (a torn length field).
    */
   static final int MAX_PAYLOAD_BYTES = 1 << 20;
 
-  /** Version 2 added {@code sleep_us}; version 1 frames (no sleep) are still read. */
-  private static final byte VERSION = 2;
+  /**
+   * Version 2 added {@code sleep_us}, version 3 the stderr snippet, trace id and span id (three
+   * texts after the error). Frames of every earlier version are still read: a spool left by an
+   * older runner replays after an upgrade.
+   */
+  private static final byte VERSION = 3;
 
   private RecordFrames() {}
 
@@ -37,18 +41,24 @@ final class RecordFrames {
     byte[] outcome = utf8(record.outcome().dbName());
     byte[] snippet = utf8(record.stdoutSnippet());
     byte[] error = record.error() == null ? null : utf8(record.error());
+    byte[] stderr = utf8(record.stderrSnippet());
+    byte[] traceId = record.traceId() == null ? null : utf8(record.traceId());
+    byte[] spanId = record.spanId() == null ? null : utf8(record.spanId());
     int payload =
         1 // version
             + 16 // id
             + 8 * 5 // created_at, stdout_bytes, duration_us, fuel_consumed, sleep_us
             + 1
             + 4 // exit code flag and value
-            + 5 * 4 // string lengths
+            + 8 * 4 // string lengths
             + function.length
             + digest.length
             + outcome.length
             + snippet.length
-            + (error == null ? 0 : error.length);
+            + (error == null ? 0 : error.length)
+            + stderr.length
+            + (traceId == null ? 0 : traceId.length)
+            + (spanId == null ? 0 : spanId.length);
     ByteBuffer buffer = ByteBuffer.allocate(HEADER_BYTES + payload);
     buffer.putInt(payload).putInt(0);
     buffer.put(VERSION);
@@ -66,6 +76,9 @@ final class RecordFrames {
     putText(buffer, outcome);
     putText(buffer, snippet);
     putText(buffer, error);
+    putText(buffer, stderr);
+    putText(buffer, traceId);
+    putText(buffer, spanId);
     byte[] bytes = buffer.array();
     CRC32C crc = new CRC32C();
     crc.update(bytes, HEADER_BYTES, payload);
@@ -100,7 +113,7 @@ final class RecordFrames {
 
   private static ExecutionRecord decode(ByteBuffer in) {
     byte version = in.get();
-    if (version != 1 && version != VERSION) {
+    if (version < 1 || version > VERSION) {
       throw new IllegalStateException("unknown spool record version " + version);
     }
     UUID id = new UUID(in.getLong(), in.getLong());
@@ -116,6 +129,9 @@ final class RecordFrames {
     RecordedOutcome outcome = RecordedOutcome.fromDbName(text(in));
     String snippet = text(in);
     String error = text(in);
+    String stderr = version >= 3 ? text(in) : "";
+    String traceId = version >= 3 ? text(in) : null;
+    String spanId = version >= 3 ? text(in) : null;
     return new ExecutionRecord(
         id,
         function,
@@ -128,7 +144,10 @@ final class RecordFrames {
         fuel,
         error,
         createdAt,
-        sleepUs);
+        sleepUs,
+        stderr,
+        traceId,
+        spanId);
   }
 
   private static byte[] utf8(String text) {
