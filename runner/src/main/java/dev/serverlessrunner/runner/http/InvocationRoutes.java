@@ -11,6 +11,9 @@ import dev.serverlessrunner.runner.service.InvocationRequest;
 import dev.serverlessrunner.runner.service.InvocationService;
 import dev.serverlessrunner.runner.service.ServedFunction;
 import dev.serverlessrunner.runner.source.FunctionNames;
+import dev.serverlessrunner.runner.tracing.InvocationTracing;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
@@ -37,6 +40,7 @@ public class InvocationRoutes {
   private final ExecutionResponses responses = new ExecutionResponses();
   private final BodyBudget budget;
   private final HttpRefusals refusals;
+  private final InvocationTracing tracing;
   private final Vertx vertx;
   private final long bodyTimeoutMillis;
 
@@ -50,6 +54,7 @@ public class InvocationRoutes {
       InvocationSecurity security,
       BodyBudget budget,
       HttpRefusals refusals,
+      InvocationTracing tracing,
       Vertx vertx,
       RunnerConfig config) {
     this.functions = functions;
@@ -58,6 +63,7 @@ public class InvocationRoutes {
     this.security = security;
     this.budget = budget;
     this.refusals = refusals;
+    this.tracing = tracing;
     this.vertx = vertx;
     this.bodyTimeoutMillis = config.http().bodyTimeout().toMillis();
   }
@@ -103,6 +109,8 @@ public class InvocationRoutes {
    */
   public void serve(
       HttpServerRequest request, HttpServerResponse response, ServedFunction function) {
+    // Started before admission, so refusals show in traces too; ends with the response.
+    Span span = tracing.start(request, function.name());
     long limit = Math.min(function.maxRequestBytes(), LARGEST_BODY);
     long declared = declaredLength(request);
     if (declared > limit) {
@@ -117,17 +125,19 @@ public class InvocationRoutes {
         if (declared != 0) {
           response.putHeader("Connection", "close");
         }
-        respond(response, refused.reply());
+        respond(response, refused.reply(), span);
       }
-      case Admission.Granted granted ->
-          LimitedBody.read(
-              request,
-              declared,
-              limit,
-              budget,
-              vertx,
-              bodyTimeoutMillis,
-              result -> bodyRead(request, function, granted, result));
+      case Admission.Granted granted -> {
+        InvocationTracing.admitted(span, granted.executionId());
+        LimitedBody.read(
+            request,
+            declared,
+            limit,
+            budget,
+            vertx,
+            bodyTimeoutMillis,
+            result -> bodyRead(request, function, granted, result, span));
+      }
     }
   }
 
@@ -135,7 +145,8 @@ public class InvocationRoutes {
       HttpServerRequest request,
       ServedFunction function,
       Admission.Granted granted,
-      LimitedBody.Result result) {
+      LimitedBody.Result result,
+      Span span) {
     HttpServerResponse response = request.response();
     switch (result) {
       case LimitedBody.Complete body ->
@@ -145,9 +156,10 @@ public class InvocationRoutes {
                       request.method().name(),
                       request.query(),
                       request.getHeader("Content-Type"),
-                      body.bytes()))
+                      body.bytes(),
+                      traced(span)))
               .whenComplete((reply, failure) -> budget.release(body.reservedBytes()))
-              .thenAccept(reply -> respond(response, reply));
+              .thenAccept(reply -> respond(response, reply, span));
       case LimitedBody.TooLarge tooLarge -> {
         granted.release();
         refusals.bodyTooLarge();
@@ -197,9 +209,17 @@ public class InvocationRoutes {
         response, 413, "Request body too large", new JsonObject().put("limit_bytes", limit));
   }
 
-  private void respond(HttpServerResponse response, InvocationReply reply) {
+  /** The span context a record carries: the invocation span's, when it is sampled. */
+  private static SpanContext traced(Span span) {
+    return span.isRecording() ? span.getSpanContext() : SpanContext.getInvalid();
+  }
+
+  private void respond(HttpServerResponse response, InvocationReply reply, Span span) {
     switch (reply) {
-      case InvocationReply.Executed executed -> responses.send(response, executed);
+      case InvocationReply.Executed executed -> {
+        InvocationTracing.executed(span, executed.function(), executed.result());
+        responses.send(response, executed);
+      }
       case InvocationReply.NotRun notRun -> {
         response.putHeader("Retry-After", "1");
         ErrorReplies.send(
@@ -273,7 +293,10 @@ public class InvocationRoutes {
         .put("duration_us", r.durationUs())
         .put("fuel_consumed", r.fuelConsumed())
         .put("sleep_us", r.sleepUs())
+        .put("stderr_snippet", r.stderrSnippet())
         .put("error", r.error())
-        .put("created_at", r.createdAt().toString());
+        .put("created_at", r.createdAt().toString())
+        .put("trace_id", r.traceId())
+        .put("span_id", r.spanId());
   }
 }

@@ -17,6 +17,7 @@ import dev.serverlessrunner.runner.service.InvocationService;
 import dev.serverlessrunner.runner.source.FunctionSource;
 import dev.serverlessrunner.runner.source.kubernetes.KubernetesSources;
 import dev.serverlessrunner.runner.source.local.DirectoryFunctionSource;
+import dev.serverlessrunner.runner.tracing.InvocationTracing;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -85,7 +86,8 @@ public class RunnerBeans {
 
   @Produces
   @Singleton
-  RecordingBackend recording(RunnerConfig config, Vertx vertx, MeterRegistry registry) {
+  RecordingBackend recording(
+      RunnerConfig config, Vertx vertx, MeterRegistry registry, InvocationTracing tracing) {
     requireShardsInPods(config);
     RunnerConfig.Recording r = config.recording();
     RecorderConfig.Builder builder =
@@ -93,7 +95,8 @@ public class RunnerBeans {
             .maxRows(r.maxRows())
             .flushInterval(r.flushInterval())
             .maxInFlight(r.maxInFlight())
-            .queueCapacity(r.queueCapacity());
+            .queueCapacity(r.queueCapacity())
+            .tracer(tracing.recorderTracer());
     RunnerConfig.Spool spool = r.spool();
     if (spool.enabled()) {
       builder.spool(

@@ -1,6 +1,7 @@
 package dev.serverlessrunner.runner.recording;
 
 import dev.serverlessrunner.runner.recording.spool.SpoolConfig;
+import io.opentelemetry.api.trace.Tracer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -31,6 +32,8 @@ import java.util.Objects;
  *     process dying; null (the builder's default) spools nothing
  * @param spoolKey names this set of shards in the spool directory, so a spool is only replayed into
  *     the shards it was written for; null derives it from the shards' hosts, ports and databases
+ * @param tracer makes a span of every batch write, linked to the invocation spans of the records it
+ *     carries; null (the builder's default) makes none
  */
 public record RecorderConfig(
     List<ShardConfig> shards,
@@ -44,14 +47,15 @@ public record RecorderConfig(
     Duration probeInterval,
     Duration writeTimeout,
     SpoolConfig spool,
-    String spoolKey) {
+    String spoolKey,
+    Tracer tracer) {
 
   public static final int DEFAULT_MAX_ROWS = 500;
   public static final int DEFAULT_FLUSH_INTERVAL_MILLIS = 50;
   public static final Duration DEFAULT_FLUSH_INTERVAL =
       Duration.ofMillis(DEFAULT_FLUSH_INTERVAL_MILLIS);
   public static final int DEFAULT_MAX_IN_FLIGHT = 2;
-  // 20,000 records per shard: at most 137 MiB of heap per shard at the largest record, which the
+  // 20,000 records per shard: at most 215 MiB of heap per shard at the largest record, which the
   // runner's heap check counts (runner/README.md, Heap budget); ~0.5 s at 37k req/s.
   public static final int DEFAULT_QUEUE_CAPACITY = 20_000;
   public static final Duration DEFAULT_RETRY_BACKOFF_MIN = Duration.ofMillis(50);
@@ -114,6 +118,7 @@ public record RecorderConfig(
     private Duration writeTimeout = DEFAULT_WRITE_TIMEOUT;
     private SpoolConfig spool;
     private String spoolKey;
+    private Tracer tracer;
 
     private Builder() {}
 
@@ -184,6 +189,12 @@ public record RecorderConfig(
       return this;
     }
 
+    /** Traces batch writes with {@code tracer}; null traces nothing. */
+    public Builder tracer(Tracer tracer) {
+      this.tracer = tracer;
+      return this;
+    }
+
     public RecorderConfig build() {
       return new RecorderConfig(
           shards,
@@ -197,7 +208,8 @@ public record RecorderConfig(
           probeInterval,
           writeTimeout,
           spool,
-          spoolKey);
+          spoolKey,
+          tracer);
     }
   }
 }

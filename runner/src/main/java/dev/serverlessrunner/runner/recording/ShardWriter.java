@@ -3,6 +3,8 @@ package dev.serverlessrunner.runner.recording;
 import dev.serverlessrunner.runner.recording.spool.Segment;
 import dev.serverlessrunner.runner.work.Backoff;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -57,16 +59,21 @@ final class ShardWriter {
   private static final class Batch {
     final List<Pending> items;
     final Tuple parameters;
+
+    /** The invocation spans of the records carried, for the batch span's links; may be empty. */
+    final List<SpanContext> invocations;
+
     int attempt;
     long retryTimer = -1;
 
     /** Which write attempt a result belongs to: results of timed-out attempts are ignored. */
     int generation;
 
-    Batch(List<Pending> items) {
+    Batch(List<Pending> items, boolean traced) {
       this.items = items;
       this.parameters =
           ExecutionsTable.batchParameters(items.stream().map(Pending::record).toList());
+      this.invocations = traced ? BatchSpans.invocations(items) : List.of();
     }
   }
 
@@ -284,7 +291,7 @@ final class ShardWriter {
         return;
       }
       inFlight++;
-      write(new Batch(items));
+      write(new Batch(items, config.tracer() != null));
     }
   }
 
@@ -301,6 +308,9 @@ final class ShardWriter {
   private void write(Batch batch) {
     long start = System.nanoTime();
     int generation = ++batch.generation;
+    Span span =
+        BatchSpans.start(
+            config.tracer(), name(), batch.invocations, batch.items.size(), batch.attempt);
     long deadline =
         vertx.setTimer(
             config.writeTimeout().toMillis(),
@@ -308,7 +318,10 @@ final class ShardWriter {
               if (batch.generation == generation) {
                 batch.generation++;
                 resetConnections("a batch insert");
-                failed(batch, new TimeoutException("no answer within " + config.writeTimeout()));
+                TimeoutException timeout =
+                    new TimeoutException("no answer within " + config.writeTimeout());
+                BatchSpans.end(span, timeout);
+                failed(batch, timeout);
               }
             });
     pool.withConnection(
@@ -319,6 +332,7 @@ final class ShardWriter {
                     () -> {
                       if (batch.generation == generation) {
                         vertx.cancelTimer(deadline);
+                        BatchSpans.end(span, result.cause());
                         written(batch, result, start);
                       }
                     }));

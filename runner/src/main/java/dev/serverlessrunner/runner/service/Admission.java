@@ -1,5 +1,6 @@
 package dev.serverlessrunner.runner.service;
 
+import java.util.UUID;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -16,6 +17,9 @@ public sealed interface Admission {
    * #run} or {@link #release}d — exactly one of the two, once.
    */
   non-sealed interface Granted extends Admission {
+
+    /** The id the execution will be recorded under ({@code X-Execution-Id}). */
+    UUID executionId();
 
     /** Runs the function on the body; the stage never completes exceptionally. */
     CompletionStage<InvocationReply> run(InvocationRequest request);

@@ -16,6 +16,7 @@ import dev.serverlessrunner.runner.recording.RecordSlot;
 import dev.serverlessrunner.runner.recording.RecordedOutcome;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.trace.SpanContext;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -23,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Semaphore;
@@ -133,6 +135,11 @@ public final class InvocationService {
     }
 
     @Override
+    public UUID executionId() {
+      return slot.id();
+    }
+
+    @Override
     public CompletionStage<InvocationReply> run(InvocationRequest request) {
       settle();
       return execute(function, slot, request)
@@ -160,7 +167,7 @@ public final class InvocationService {
     try {
       return engine
           .submit(function.module(), invocationFor(function, request))
-          .handle((result, failure) -> settle(function, slot, result, failure))
+          .handle((result, failure) -> settle(function, slot, request, result, failure))
           .thenCompose(stage -> stage)
           .whenComplete((reply, failure) -> inFlight.decrementAndGet());
     } catch (RuntimeException e) {
@@ -172,7 +179,11 @@ public final class InvocationService {
   }
 
   private CompletionStage<InvocationReply> settle(
-      ServedFunction function, RecordSlot slot, ExecutionResult result, Throwable failure) {
+      ServedFunction function,
+      RecordSlot slot,
+      InvocationRequest request,
+      ExecutionResult result,
+      Throwable failure) {
     if (failure != null) {
       LOG.errorf(failure, "host failure running %s", function.name());
       result =
@@ -192,7 +203,7 @@ public final class InvocationService {
     if (cgi instanceof CgiVerdict.Accepted accepted) {
       droppedHeaders.record(function.name(), accepted.dropped());
     }
-    ExecutionRecord record = recordOf(slot, function, result, cgi);
+    ExecutionRecord record = recordOf(slot, function, result, cgi, request.trace());
     InvocationReply.Executed executed =
         new InvocationReply.Executed(slot.id(), function, result, cgi);
     if (function.config().durability() == Durability.SYNC) {
@@ -232,7 +243,11 @@ public final class InvocationService {
   }
 
   private static ExecutionRecord recordOf(
-      RecordSlot slot, ServedFunction function, ExecutionResult result, CgiVerdict cgi) {
+      RecordSlot slot,
+      ServedFunction function,
+      ExecutionResult result,
+      CgiVerdict cgi,
+      SpanContext trace) {
     boolean exited = result.outcome() == Outcome.OK || result.outcome() == Outcome.EXIT;
     CgiVerdict.Refused refused = cgi instanceof CgiVerdict.Refused r ? r : null;
     return ExecutionRecord.of(
@@ -252,7 +267,11 @@ public final class InvocationService {
                 ? refused.error() + ": " + refused.reason()
                 : result.outcome().isSuccess() ? null : result.message(),
             Instant.now())
-        .withSleepUs(result.sleptMicros());
+        .withSleepUs(result.sleptMicros())
+        .withStderr(result.stderr(), result.stderr().length)
+        .withTrace(
+            trace.isValid() ? trace.getTraceId() : null,
+            trace.isValid() ? trace.getSpanId() : null);
   }
 
   /** Refuses every new invocation from now on; running ones go on. */

@@ -4,11 +4,11 @@ import dev.serverlessrunner.engine.Outcome;
 import dev.serverlessrunner.runner.recording.RecordedOutcome;
 
 /** Maps the engine's outcome of a run to the outcome stored in its record. */
-final class RecordedOutcomes {
+public final class RecordedOutcomes {
 
   private RecordedOutcomes() {}
 
-  static RecordedOutcome of(Outcome outcome) {
+  public static RecordedOutcome of(Outcome outcome) {
     return switch (outcome) {
       case OK -> RecordedOutcome.OK;
       case EXIT -> RecordedOutcome.EXIT;

@@ -283,6 +283,53 @@ class HttpContractTest {
   }
 
   @Test
+  void failingGuestsStderrIsReadableThroughItsRecord() {
+    String id =
+        given()
+            .get("/execute/exit-nonzero")
+            .then()
+            .statusCode(500)
+            .extract()
+            .header("X-Execution-Id");
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                given()
+                    .get("/executions/" + id)
+                    .then()
+                    .statusCode(200)
+                    .body("outcome", equalTo("exit"))
+                    .body("stdout_snippet", equalTo("exit-nonzero: some output before failing\n"))
+                    .body(
+                        "stderr_snippet",
+                        equalTo("exit-nonzero: exiting with code 3 on purpose\n")));
+  }
+
+  @Test
+  void withTracingOffNothingIsTracedAndNoTraceparentIsAnswered() {
+    Response response =
+        given()
+            .header("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")
+            .body("Ann")
+            .post("/execute/greeter");
+    response.then().statusCode(200).header("traceparent", nullValue());
+    String id = response.header("X-Execution-Id");
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                given()
+                    .get("/executions/" + id)
+                    .then()
+                    .statusCode(200)
+                    .body("outcome", equalTo("ok"))
+                    .body("stderr_snippet", equalTo(""))
+                    .body("trace_id", nullValue())
+                    .body("span_id", nullValue()));
+  }
+
+  @Test
   void unknownExecutionIs404AndMalformedIdIs400() {
     given().get("/executions/" + UUID.randomUUID()).then().statusCode(404);
     given().get("/executions/not-a-uuid").then().statusCode(400);

@@ -1,0 +1,67 @@
+package dev.serverlessrunner.runner.tracing;
+
+import com.sun.net.httpserver.HttpServer;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A runner given an OTLP endpoint, and nothing else about tracing: the endpoint alone turns tracing
+ * on. The endpoint is a stand-in collector on loopback that accepts OTLP/HTTP trace exports and
+ * counts them; tests read the spans themselves from {@link InMemorySpans}.
+ */
+public class TracingProfile implements QuarkusTestProfile {
+
+  /**
+   * Where the count of OTLP/HTTP trace exports lives. Quarkus loads the profile and the test class
+   * in different class loaders, so a static field would not be shared; an object of the JDK's own
+   * in the system properties is seen by both.
+   */
+  private static final String EXPORTS_KEY = TracingProfile.class.getName() + ".exports";
+
+  private static HttpServer collector;
+
+  /** OTLP/HTTP trace export requests the stand-in collector received. */
+  static AtomicInteger exports() {
+    return (AtomicInteger)
+        System.getProperties().computeIfAbsent(EXPORTS_KEY, k -> new AtomicInteger());
+  }
+
+  @Override
+  public Map<String, String> getConfigOverrides() {
+    return Map.of(
+        "quarkus.otel.exporter.otlp.traces.endpoint",
+        "http://127.0.0.1:" + collectorPort(),
+        "quarkus.otel.exporter.otlp.traces.protocol",
+        "http/protobuf",
+        // Spans reach the exporters within milliseconds instead of the 5 s default.
+        "quarkus.otel.bsp.schedule.delay",
+        "10ms");
+  }
+
+  private static synchronized int collectorPort() {
+    if (collector == null) {
+      try {
+        collector =
+            HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      collector.createContext(
+          "/v1/traces",
+          exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            exports().incrementAndGet();
+            exchange.getResponseHeaders().add("Content-Type", "application/x-protobuf");
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+          });
+      collector.start();
+    }
+    return collector.getAddress().getPort();
+  }
+}
