@@ -73,7 +73,7 @@ public interface OperatorConfig {
 
     /**
      * Memory request and limit when a pool sets no spec.resources. The image gives the heap 75 %
-     * (1536 MiB); the runner's heap check needs 750 MiB of it with one thread at the default
+     * (1536 MiB); the runner's heap check needs 672 MiB of it with one thread at the default
      * function limit ceilings and two shards (runner/README.md, Heap budget), within 75 % of it.
      */
     @WithDefault("2Gi")

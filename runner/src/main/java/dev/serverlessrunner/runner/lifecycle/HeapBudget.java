@@ -32,12 +32,12 @@ record HeapBudget(
   static final double SHARE = 0.75;
 
   /**
-   * Heap of one queued execution record at its largest: 2048-byte stdout and stderr snippets held
-   * as UTF-16 (4 KiB each; one character outside Latin-1 doubles a Java string), an error message
-   * of at most {@code ExecutionRecord.MAX_ERROR_CHARS} characters (2 KiB), names, ids (trace ids
-   * included) and the queue entry.
+   * Heap of one queued execution record at its largest: the 2048-byte stdout snippet and the
+   * 1024-byte stderr snippet held as UTF-16 (4 + 2 KiB; one character outside Latin-1 doubles a
+   * Java string), an error message of at most {@code ExecutionRecord.MAX_ERROR_CHARS} characters (2
+   * KiB), names, ids (trace ids included) and the queue entry.
    */
-  static final long RECORD_BYTES = 11 * 1024;
+  static final long RECORD_BYTES = 9 * 1024;
 
   private static final long MIB = 1L << 20;
 

@@ -21,7 +21,7 @@ import java.util.UUID;
  * @param createdAt when the execution started; kept to microseconds, as PostgreSQL stores it
  * @param sleepUs microseconds of {@code durationUs} the guest spent asleep (WASI poll_oneoff),
  *     holding a worker without using fuel
- * @param stderrSnippet the first at most {@value Utf8Snippet#MAX_BYTES} bytes of stderr as text, on
+ * @param stderrSnippet the first at most {@value #STDERR_SNIPPET_BYTES} bytes of stderr as text, on
  *     every outcome
  * @param traceId the W3C trace id (32 lower-case hex digits) of the invocation span, or null when
  *     tracing is off
@@ -149,6 +149,13 @@ public record ExecutionRecord(
    */
   public static final int MAX_ERROR_CHARS = 1024;
 
+  /**
+   * Bytes of stderr kept in the record: half the stdout snippet, since stderr carries short
+   * diagnostics and every queued record counts against the heap (HeapBudget); a failed run's answer
+   * quotes up to 4 KiB of it.
+   */
+  public static final int STDERR_SNIPPET_BYTES = 1024;
+
   private static String cut(String error) {
     if (error == null || error.length() <= MAX_ERROR_CHARS) {
       return error;
@@ -182,7 +189,7 @@ public record ExecutionRecord(
 
   /**
    * This record with the head of the guest's stderr, {@code stderr[0, length)}, cut like the stdout
-   * snippet: at most {@value Utf8Snippet#MAX_BYTES} bytes on a UTF-8 boundary.
+   * snippet: at most {@value #STDERR_SNIPPET_BYTES} bytes on a UTF-8 boundary.
    */
   public ExecutionRecord withStderr(byte[] stderr, int length) {
     return new ExecutionRecord(
@@ -198,7 +205,7 @@ public record ExecutionRecord(
         error,
         createdAt,
         sleepUs,
-        Utf8Snippet.of(stderr, length, Utf8Snippet.MAX_BYTES),
+        Utf8Snippet.of(stderr, length, STDERR_SNIPPET_BYTES),
         traceId,
         spanId);
   }

@@ -55,7 +55,7 @@ public record RecorderConfig(
   public static final Duration DEFAULT_FLUSH_INTERVAL =
       Duration.ofMillis(DEFAULT_FLUSH_INTERVAL_MILLIS);
   public static final int DEFAULT_MAX_IN_FLIGHT = 2;
-  // 20,000 records per shard: at most 215 MiB of heap per shard at the largest record, which the
+  // 20,000 records per shard: at most 176 MiB of heap per shard at the largest record, which the
   // runner's heap check counts (runner/README.md, Heap budget); ~0.5 s at 37k req/s.
   public static final int DEFAULT_QUEUE_CAPACITY = 20_000;
   public static final Duration DEFAULT_RETRY_BACKOFF_MIN = Duration.ofMillis(50);

@@ -28,8 +28,8 @@ class HeapBudgetTest {
     assertThat(budget.guests()).isEqualTo(256 * MIB);
     assertThat(budget.admittedBodies()).isEqualTo(258 * MIB);
     assertThat(budget.bodies()).as("capped by the body budget").isEqualTo(192 * MIB);
-    assertThat(budget.backlog()).isEqualTo(2 * 20_000 * 11 * 1024L);
-    assertThat(budget.needed()).isEqualTo(256 * MIB + 192 * MIB + 2 * 20_000 * 11 * 1024L);
+    assertThat(budget.backlog()).isEqualTo(2 * 20_000 * 9 * 1024L);
+    assertThat(budget.needed()).isEqualTo(256 * MIB + 192 * MIB + 2 * 20_000 * 9 * 1024L);
   }
 
   @Test
@@ -76,7 +76,7 @@ class HeapBudgetTest {
         .hasMessageContaining("guests 16 threads x 1024 MiB = 16384 MiB")
         .hasMessageContaining(
             "request bodies (16 threads + 256 queued) x 8192 KiB = 2176 MiB, held at most 2176 MiB")
-        .hasMessageContaining("record backlog 4 shards x 100000 records x 11 KiB = 4296 MiB")
+        .hasMessageContaining("record backlog 4 shards x 100000 records x 9 KiB = 3515 MiB")
         .hasMessageContaining("75 % of the 4096 MiB heap (3072 MiB)")
         .hasMessageContaining("runner.execution.threads")
         .hasMessageContaining("spec.functionLimits.max.memory")

@@ -135,7 +135,7 @@ class ExecutionRecorderTest {
     assertThat(read).isEqualTo(written);
     assertThat(read.stderrSnippet()).startsWith("warn: é eee");
     assertThat(read.stderrSnippet().getBytes(StandardCharsets.UTF_8))
-        .hasSize(Utf8Snippet.MAX_BYTES);
+        .hasSize(ExecutionRecord.STDERR_SNIPPET_BYTES);
     assertThat(read.traceId()).isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
     assertThat(read.spanId()).isEqualTo("00f067aa0ba902b7");
   }

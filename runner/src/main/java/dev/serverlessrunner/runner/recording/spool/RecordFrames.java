@@ -20,8 +20,8 @@ final class RecordFrames {
   static final int HEADER_BYTES = 8;
 
   /**
-   * Largest payload a reader accepts: a record holds at most two 2 KiB snippets and short texts, so
-   * a larger length can only be garbage (a torn length field).
+   * Largest payload a reader accepts: a record holds at most a 2 KiB and a 1 KiB snippet and short
+   * texts, so a larger length can only be garbage (a torn length field).
    */
   static final int MAX_PAYLOAD_BYTES = 1 << 20;
 
