@@ -55,6 +55,7 @@ public final class LocalPlatform implements AutoCloseable {
   private LocalRegistry registry;
   private MockApiServer api;
   private ChildProcess operator;
+  private int operatorPort;
   private RunnerPool pool;
   private Deployment deployment;
   private Kubelet kubelet;
@@ -119,6 +120,7 @@ public final class LocalPlatform implements AutoCloseable {
                     name -> client().secrets().inNamespace(namespace).withName(name).get(),
                     name -> client().configMaps().inNamespace(namespace).withName(name).get())));
     int port = ProjectLayout.freePort();
+    operatorPort = port;
     env.putAll(podImplicitEnv(namespace, port));
     operator =
         JvmContainer.start(
@@ -284,6 +286,11 @@ public final class LocalPlatform implements AutoCloseable {
   /** The operator process. */
   public ChildProcess operator() {
     return operator;
+  }
+
+  /** The operator's HTTP port: its health checks and /q/metrics. */
+  public int operatorPort() {
+    return operatorPort;
   }
 
   /** Functions of the sample pool in {@link #NAMESPACE}. */
