@@ -42,7 +42,7 @@ class ManagementPortTest {
         .get(metrics)
         .then()
         .statusCode(200)
-        .body(containsString("runner_invocations_seconds_count"));
+        .body(containsString("faas_invoke_duration_seconds_count{faas_name=\"greeter\""));
   }
 
   @ParameterizedTest
