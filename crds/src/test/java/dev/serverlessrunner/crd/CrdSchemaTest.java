@@ -105,14 +105,23 @@ class CrdSchemaTest {
   }
 
   @Test
-  void poolAutoscalingAllowsThirtyTwoReplicasAndNeedsOneTarget() throws IOException {
+  void poolAutoscalingAllowsThirtyTwoReplicasAndNeedsATarget() throws IOException {
     JSONSchemaProps autoscaling =
         spec(version("runnerpools.serverlessrunner.dev-v1.yml")).getProperties().get("autoscaling");
 
     assertThat(autoscaling.getProperties().get("maxReplicas").getMaximum()).isGreaterThan(32);
     assertThat(autoscaling.getXKubernetesValidations())
         .extracting(r -> r.getRule())
-        .contains("has(self.targetCPUUtilization) != has(self.targetInFlight)");
+        .contains("has(self.targetCPUUtilization) || has(self.targetInFlight)");
+  }
+
+  @Test
+  void poolAutoscalingMayScaleToZero() throws IOException {
+    JSONSchemaProps autoscaling =
+        spec(version("runnerpools.serverlessrunner.dev-v1.yml")).getProperties().get("autoscaling");
+
+    assertThat(autoscaling.getProperties().get("minReplicas").getMinimum()).isZero();
+    assertThat(autoscaling.getProperties().get("hosts").getMaxItems()).isEqualTo(16L);
   }
 
   @Test

@@ -100,6 +100,17 @@ class SamplesRoundTripTest {
   }
 
   @Test
+  void scaleToZeroPoolSampleKeepsItsFields() throws IOException {
+    RunnerPool pool = sample("runnerpool-scale-to-zero.yaml", RunnerPool.class);
+
+    assertThat(pool.getSpec().getAutoscaling().getMinReplicas()).isZero();
+    assertThat(pool.getSpec().getAutoscaling().getMaxReplicas()).isEqualTo(16);
+    assertThat(pool.getSpec().getAutoscaling().getTargetInFlight()).isEqualTo(8);
+    assertThat(pool.getSpec().getAutoscaling().getTargetCPUUtilization()).isNull();
+    assertRoundTrips(pool, RunnerPool.class);
+  }
+
+  @Test
   void apiVersionAndKindMatchTheModel() throws IOException {
     RunnerPool pool = sample("runnerpool-fixed.yaml", RunnerPool.class);
     WasmFunction fn = sample("wasmfunction-configmap.yaml", WasmFunction.class);

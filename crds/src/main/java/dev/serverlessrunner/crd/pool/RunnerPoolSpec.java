@@ -22,8 +22,9 @@ public class RunnerPoolSpec {
   private Integer replicas;
 
   @JsonPropertyDescription(
-      "Scale the runner pods with a HorizontalPodAutoscaler (autoscaling/v2) instead of a fixed"
-          + " replica count.")
+      "Scale the runner pods instead of keeping a fixed replica count: on CPU with a"
+          + " HorizontalPodAutoscaler, on in-flight requests with KEDA, to zero with KEDA's HTTP"
+          + " add-on.")
   private Autoscaling autoscaling;
 
   @JsonPropertyDescription(
