@@ -80,10 +80,10 @@ class RbacCoverageTest {
     List<PolicyRule> rules = clusterRole().getRules();
     Dependent[] dependents = RunnerPoolReconciler.class.getAnnotation(Workflow.class).dependents();
 
-    assertThat(dependents).hasSizeGreaterThanOrEqualTo(8);
+    assertThat(dependents).hasSizeGreaterThanOrEqualTo(10);
     for (Dependent dependent : dependents) {
       assertGranted(rules, resourceType(dependent.type()), "", OWNED_VERBS);
-      // JOSDK deletes a dependent whose reconcile precondition stops holding (the HPA).
+      // JOSDK deletes a dependent whose reconcile precondition stops holding (the autoscalers).
       if (dependent.reconcilePrecondition() != Condition.class) {
         assertGranted(rules, resourceType(dependent.type()), "", List.of("delete"));
       }

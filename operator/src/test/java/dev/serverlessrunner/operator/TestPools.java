@@ -35,6 +35,14 @@ public final class TestPools {
     return pool;
   }
 
+  /** A pool autoscaled on in-flight invocations (8 per pod) between min and max replicas. */
+  public static RunnerPool inFlight(String namespace, String name, int min, int max) {
+    RunnerPool pool = autoscaled(namespace, name, min, max);
+    pool.getSpec().getAutoscaling().setTargetCPUUtilization(null);
+    pool.getSpec().getAutoscaling().setTargetInFlight(8);
+    return pool;
+  }
+
   /** Adds shards (by Secret name) and batch settings to the pool. */
   public static RunnerPool withShards(RunnerPool pool, String... secretNames) {
     Persistence persistence = new Persistence();

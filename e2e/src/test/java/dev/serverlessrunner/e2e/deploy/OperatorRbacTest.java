@@ -39,6 +39,11 @@ class OperatorRbacTest {
           Map.entry(
               "autoscaling/horizontalpodautoscalers",
               Set.of("get", "list", "watch", "create", "patch", "delete")),
+          Map.entry(
+              "keda.sh/scaledobjects", Set.of("get", "list", "watch", "create", "patch", "delete")),
+          Map.entry(
+              "http.keda.sh/httpscaledobjects",
+              Set.of("get", "list", "watch", "create", "patch", "delete")),
           Map.entry("/configmaps", READ),
           Map.entry("/secrets", Set.of("get")),
           Map.entry("/pods", READ),

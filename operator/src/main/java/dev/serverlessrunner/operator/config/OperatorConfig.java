@@ -25,6 +25,9 @@ public interface OperatorConfig {
   /** The NetworkPolicy of every pool's runner pods. */
   NetworkPolicies networkPolicy();
 
+  /** How pools with spec.autoscaling are scaled (HPA, KEDA, KEDA's HTTP add-on). */
+  Scaling autoscaling();
+
   /** Defaults of the runner pods of every pool. */
   interface Runner {
     /** Image of the runner container when a pool sets no spec.image. */
@@ -80,8 +83,9 @@ public interface OperatorConfig {
     String memory();
 
     /**
-     * Pods metric the HPA of a pool with targetInFlight targets: the runner's in-flight gauge,
-     * under the name a custom metrics adapter serves it (deploy/README.md, In-flight autoscaling).
+     * Pods metric the HPA of a pool with targetInFlight targets when {@link
+     * Scaling#customMetricsAdapter()} is set and KEDA is not installed: the runner's in-flight
+     * gauge, under the name the adapter serves it (deploy/README.md, Request-driven autoscaling).
      */
     @WithDefault(RunnerContract.IN_FLIGHT_METRIC)
     String inFlightMetric();
@@ -140,5 +144,67 @@ public interface OperatorConfig {
 
     /** Where the registries are (CIDRs); empty: anywhere. */
     Optional<List<String>> registryCidrs();
+  }
+
+  /**
+   * Autoscaling of pools with spec.autoscaling. CPU targets get a HorizontalPodAutoscaler; an
+   * in-flight target gets a KEDA ScaledObject (Prometheus trigger), and minReplicas 0 an
+   * HTTPScaledObject of KEDA's HTTP add-on, when the cluster serves those APIs. The defaults follow
+   * Knative's autoscaler: a 60 s stable window for scaling down, fast scale-up (operator/README.md,
+   * Autoscaling).
+   */
+  interface Scaling {
+    /**
+     * Prometheus that KEDA's Prometheus trigger queries for the runners' in-flight gauge (it must
+     * scrape the runner pods; the operator annotates them). The default is the prometheus-community
+     * chart's server Service in namespace monitoring.
+     */
+    @WithDefault("http://prometheus-server.monitoring.svc")
+    String prometheusAddress();
+
+    /**
+     * How often KEDA evaluates a ScaledObject's triggers (its pollingInterval); the HPA KEDA
+     * creates reads the metric on its own sync period (15 s by default).
+     */
+    @WithDefault("15s")
+    Duration pollingInterval();
+
+    /**
+     * Scale-down stabilization of KEDA's HPA: the pool shrinks only to what the busiest moment of
+     * this window needed (Knative's stable window, 60 s). Scaling up is not stabilized.
+     */
+    @WithDefault("60s")
+    Duration stableWindow();
+
+    /**
+     * With minReplicas 0: how long a pool sees no request before its last runner goes (the
+     * HTTPScaledObject's scaledownPeriod; Knative: 60 s stable window + 30 s grace).
+     */
+    @WithDefault("90s")
+    Duration scaleToZeroDelay();
+
+    /**
+     * With minReplicas 0: how long KEDA's interceptor holds a request while the pool has no ready
+     * runner (the HTTPScaledObject's timeouts.conditionWait): pod scheduling, image pull and the
+     * runner's start-up with its functions preloaded must fit in it.
+     */
+    @WithDefault("30s")
+    Duration coldStartTimeout();
+
+    /**
+     * How often the operator asks the API server's discovery whether KEDA (keda.sh/v1alpha1
+     * ScaledObject) and its HTTP add-on (http.keda.sh/v1alpha1 HTTPScaledObject) are installed;
+     * pools that wait for them are reconciled again at this interval.
+     */
+    @WithDefault("30s")
+    Duration discoveryInterval();
+
+    /**
+     * Whether a custom metrics adapter (e.g. prometheus-adapter with deploy/metrics' rule) serves
+     * {@link Runner#inFlightMetric()}: then, without KEDA, an in-flight target scales through an
+     * HPA Pods metric instead of holding the pool at minReplicas.
+     */
+    @WithDefault("false")
+    boolean customMetricsAdapter();
   }
 }

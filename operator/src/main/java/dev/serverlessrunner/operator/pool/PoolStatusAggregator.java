@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.SortedSet;
@@ -95,10 +96,22 @@ public final class PoolStatusAggregator {
     return aggregate(pool, deployment, functionsReady, Optional.empty(), runnerPods, now);
   }
 
+  /** The status of a pool whose autoscaling is not reported. */
+  public static RunnerPoolStatus aggregate(
+      RunnerPool pool,
+      Optional<Deployment> deployment,
+      int functionsReady,
+      Optional<String> imageRefusal,
+      List<Pod> runnerPods,
+      Instant now) {
+    return aggregate(pool, deployment, functionsReady, imageRefusal, runnerPods, null, now);
+  }
+
   /**
    * The status the pool should have now; equal to the current one when nothing changed. {@code
    * imageRefusal} is why the pool's image may not run ({@link RunnerImages#refusal}), if so; {@code
-   * runnerPods} (their {@code ShardsAvailable} condition) make the Degraded condition.
+   * runnerPods} (their {@code ShardsAvailable} condition) make the Degraded condition; {@code
+   * scaling} (nullable) makes the Autoscaling condition of a pool with spec.autoscaling.
    */
   public static RunnerPoolStatus aggregate(
       RunnerPool pool,
@@ -106,6 +119,7 @@ public final class PoolStatusAggregator {
       int functionsReady,
       Optional<String> imageRefusal,
       List<Pod> runnerPods,
+      ScalingPlan scaling,
       Instant now) {
     List<Condition> previous = pool.getStatus() == null ? null : pool.getStatus().getConditions();
     Long generation = pool.getMetadata().getGeneration();
@@ -157,22 +171,36 @@ public final class PoolStatusAggregator {
     status.setFunctionsReady(functionsReady);
     status.setAuthMode(authMode(pool).wireName());
     status.setSelector(PoolNames.selector(pool));
-    status.setConditions(
-        List.of(
-            Conditions.of(
-                previous,
-                CrdGroup.CONDITION_AVAILABLE,
-                ready > 0,
-                ready > 0 ? "MinimumReplicasAvailable" : "NoReplicaAvailable",
-                ready > 0
-                    ? "At least one runner pod serves requests"
-                    : "No runner pod is ready to serve requests",
-                generation,
-                now),
-            Conditions.of(
-                previous, CrdGroup.CONDITION_READY, allReady, reason, message, generation, now),
-            degraded(previous, runnerPods, generation, now),
-            authentication(previous, pool, generation, now)));
+    List<Condition> conditions =
+        new ArrayList<>(
+            List.of(
+                Conditions.of(
+                    previous,
+                    CrdGroup.CONDITION_AVAILABLE,
+                    ready > 0,
+                    ready > 0 ? "MinimumReplicasAvailable" : "NoReplicaAvailable",
+                    ready > 0
+                        ? "At least one runner pod serves requests"
+                        : "No runner pod is ready to serve requests",
+                    generation,
+                    now),
+                Conditions.of(
+                    previous, CrdGroup.CONDITION_READY, allReady, reason, message, generation, now),
+                degraded(previous, runnerPods, generation, now),
+                authentication(previous, pool, generation, now)));
+    if (scaling != null && scaling.condition() != null) {
+      ScalingPlan.ScalingCondition c = scaling.condition();
+      conditions.add(
+          Conditions.of(
+              previous,
+              ScalingPlan.CONDITION,
+              c.status(),
+              c.reason(),
+              c.message(),
+              generation,
+              now));
+    }
+    status.setConditions(conditions);
     return status;
   }
 

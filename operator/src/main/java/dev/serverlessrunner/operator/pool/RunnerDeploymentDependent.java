@@ -96,13 +96,21 @@ public class RunnerDeploymentDependent
 
   @Inject OperatorConfig config;
 
+  @Inject Autoscalers autoscalers;
+
   public RunnerDeploymentDependent() {
     super(Deployment.class);
   }
 
+  /** For tests: a cluster without KEDA. */
   RunnerDeploymentDependent(OperatorConfig config) {
+    this(config, Autoscalers.fixed(ScalingPlan.KedaApisServed.NONE, config));
+  }
+
+  RunnerDeploymentDependent(OperatorConfig config, Autoscalers autoscalers) {
     this();
     this.config = config;
+    this.autoscalers = autoscalers;
   }
 
   /** A pool whose image is not allowed keeps its Deployment as it is, or gets none. */
@@ -122,8 +130,9 @@ public class RunnerDeploymentDependent
         new DeploymentBuilder()
             .withMetadata(PoolNames.childMetadata(pool))
             .withNewSpec()
-            // Left out while an HPA owns the replica count, so the two never fight over it.
-            .withReplicas(replicas(pool))
+            // spec.replicas, or minReplicas while the autoscaler the pool needs is not installed;
+            // left out while an autoscaler (HPA, KEDA) owns the count, so the two never fight.
+            .withReplicas(autoscalers.plan(pool).replicas())
             .withNewSelector()
             .withMatchLabels(PoolNames.selectorLabels(pool))
             .endSelector()
@@ -212,14 +221,6 @@ public class RunnerDeploymentDependent
     RunnerAuth.mount(deployment, pool);
     RunnerShardCa.mount(deployment, pool);
     return deployment;
-  }
-
-  /** Fixed replica count, or null when autoscaled; 1 when the pool sets neither. */
-  static Integer replicas(RunnerPool pool) {
-    if (AutoscalingEnabled.isAutoscaled(pool)) {
-      return null;
-    }
-    return pool.getSpec().getReplicas() == null ? 1 : pool.getSpec().getReplicas();
   }
 
   /**

@@ -2,7 +2,6 @@ package dev.serverlessrunner.operator.pool;
 
 import dev.serverlessrunner.crd.pool.Autoscaling;
 import dev.serverlessrunner.crd.pool.RunnerPool;
-import dev.serverlessrunner.operator.config.OperatorConfig;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerBuilder;
@@ -14,24 +13,38 @@ import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernete
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import jakarta.inject.Inject;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * autoscaling/v2 HorizontalPodAutoscaler of the runner Deployment; exists only while the pool sets
- * spec.autoscaling (see {@link AutoscalingEnabled}), deleted when it is removed.
+ * autoscaling/v2 HorizontalPodAutoscaler of the runner Deployment: CPU utilisation, plus the
+ * in-flight Pods metric where a custom metrics adapter serves it and KEDA is not installed. Exists
+ * only while the pool's {@link ScalingPlan} chooses it ({@link ScalerChosen}), deleted otherwise.
  */
 @KubernetesDependent(informer = @Informer(labelSelector = PoolNames.MANAGED_SELECTOR))
 public class RunnerHpaDependent
-    extends CRUDKubernetesDependentResource<HorizontalPodAutoscaler, RunnerPool> {
+    extends CRUDKubernetesDependentResource<HorizontalPodAutoscaler, RunnerPool>
+    implements PoolScaler {
 
-  @Inject OperatorConfig config;
+  @Inject Autoscalers autoscalers;
 
   public RunnerHpaDependent() {
     super(HorizontalPodAutoscaler.class);
   }
 
-  RunnerHpaDependent(OperatorConfig config) {
+  RunnerHpaDependent(Autoscalers autoscalers) {
     this();
-    this.config = config;
+    this.autoscalers = autoscalers;
+  }
+
+  @Override
+  public ScalingPlan.Scaler scaler() {
+    return ScalingPlan.Scaler.HPA;
+  }
+
+  @Override
+  public Autoscalers autoscalers() {
+    return autoscalers;
   }
 
   @Override
@@ -45,9 +58,11 @@ public class RunnerHpaDependent
         .withKind("Deployment")
         .withName(PoolNames.childName(pool))
         .endScaleTargetRef()
-        .withMinReplicas(autoscaling.getMinReplicas() == null ? 1 : autoscaling.getMinReplicas())
+        // An HPA cannot scale to zero (alpha feature gate); minReplicas 0 is KEDA's HTTP add-on's.
+        .withMinReplicas(
+            Math.max(1, autoscaling.getMinReplicas() == null ? 1 : autoscaling.getMinReplicas()))
         .withMaxReplicas(autoscaling.getMaxReplicas())
-        .withMetrics(metric(autoscaling))
+        .withMetrics(metrics(autoscaling, autoscalers.plan(pool).inFlightOnHpa()))
         .endSpec()
         .build();
   }
@@ -61,30 +76,36 @@ public class RunnerHpaDependent
     return new ResourceID(PoolNames.childName(pool), pool.getMetadata().getNamespace());
   }
 
-  private MetricSpec metric(Autoscaling autoscaling) {
-    if (autoscaling.getTargetInFlight() != null) {
-      return new MetricSpecBuilder()
-          .withType("Pods")
-          .withNewPods()
-          .withNewMetric()
-          .withName(config.runner().inFlightMetric())
-          .endMetric()
-          .withNewTarget()
-          .withType("AverageValue")
-          .withAverageValue(new Quantity(String.valueOf(autoscaling.getTargetInFlight())))
-          .endTarget()
-          .endPods()
-          .build();
+  private List<MetricSpec> metrics(Autoscaling autoscaling, boolean inFlight) {
+    List<MetricSpec> metrics = new ArrayList<>();
+    if (inFlight) {
+      metrics.add(
+          new MetricSpecBuilder()
+              .withType("Pods")
+              .withNewPods()
+              .withNewMetric()
+              .withName(autoscalers.config().runner().inFlightMetric())
+              .endMetric()
+              .withNewTarget()
+              .withType("AverageValue")
+              .withAverageValue(new Quantity(String.valueOf(autoscaling.getTargetInFlight())))
+              .endTarget()
+              .endPods()
+              .build());
     }
-    return new MetricSpecBuilder()
-        .withType("Resource")
-        .withNewResource()
-        .withName("cpu")
-        .withNewTarget()
-        .withType("Utilization")
-        .withAverageUtilization(autoscaling.getTargetCPUUtilization())
-        .endTarget()
-        .endResource()
-        .build();
+    if (autoscaling.getTargetCPUUtilization() != null) {
+      metrics.add(
+          new MetricSpecBuilder()
+              .withType("Resource")
+              .withNewResource()
+              .withName("cpu")
+              .withNewTarget()
+              .withType("Utilization")
+              .withAverageUtilization(autoscaling.getTargetCPUUtilization())
+              .endTarget()
+              .endResource()
+              .build());
+    }
+    return metrics;
   }
 }

@@ -27,7 +27,10 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-/** Keeps a pool's runner Deployment, Service, HPA, PDB, RBAC and NetworkPolicy as its spec says. */
+/**
+ * Keeps a pool's runner Deployment, Service, autoscaler (HPA or KEDA), PDB, RBAC and NetworkPolicy
+ * as its spec says.
+ */
 // Resource versions are not compared: with comparison on, a spec change that lands just before
 // our own status patch was dropped as stale, and the children never followed it.
 @ControllerConfiguration(
@@ -40,10 +43,22 @@ import java.util.stream.Collectors;
       @Dependent(name = "role-binding", type = RunnerRoleBindingDependent.class),
       @Dependent(name = "deployment", type = RunnerDeploymentDependent.class),
       @Dependent(name = "service", type = RunnerServiceDependent.class),
+      // At most one autoscaler per pool (ScalingPlan); the KEDA ones only where the cluster serves
+      // KEDA's APIs, so no informer is started for an API that does not exist.
       @Dependent(
           name = "hpa",
           type = RunnerHpaDependent.class,
-          reconcilePrecondition = AutoscalingEnabled.class),
+          reconcilePrecondition = ScalerChosen.class),
+      @Dependent(
+          name = "scaled-object",
+          type = RunnerScaledObjectDependent.class,
+          activationCondition = KedaApiServed.class,
+          reconcilePrecondition = ScalerChosen.class),
+      @Dependent(
+          name = "http-scaled-object",
+          type = RunnerHttpScaledObjectDependent.class,
+          activationCondition = KedaApiServed.class,
+          reconcilePrecondition = ScalerChosen.class),
       @Dependent(name = "pdb", type = RunnerPdbDependent.class),
       @Dependent(name = "network-policy", type = RunnerNetworkPolicyDependent.class)
     })
@@ -54,15 +69,19 @@ public class RunnerPoolReconciler implements Reconciler<RunnerPool> {
 
   private final WarningEvents events;
   private final OperatorConfig config;
+  private final Autoscalers autoscalers;
   private final Clock clock = Clock.systemUTC();
 
-  public RunnerPoolReconciler(WarningEvents events, OperatorConfig config) {
+  public RunnerPoolReconciler(
+      WarningEvents events, OperatorConfig config, Autoscalers autoscalers) {
     this.events = events;
     this.config = config;
+    this.autoscalers = autoscalers;
   }
 
   @Override
   public UpdateControl<RunnerPool> reconcile(RunnerPool pool, Context<RunnerPool> context) {
+    ScalingPlan plan = autoscalers.plan(pool);
     RunnerPoolStatus next =
         PoolStatusAggregator.aggregate(
             pool,
@@ -70,17 +89,24 @@ public class RunnerPoolReconciler implements Reconciler<RunnerPool> {
             functionsReady(pool, context),
             RunnerImages.refusal(pool, config),
             runnerPods(pool, context),
+            plan,
             clock.instant());
+    UpdateControl<RunnerPool> control;
     if (next.equals(pool.getStatus())) {
-      return UpdateControl.noUpdate();
+      control = UpdateControl.noUpdate();
+    } else {
+      // Only when the condition first reports the error, so a misconfigured pool yields one event.
+      PoolStatusAggregator.newUserError(pool.getStatus(), next)
+          .ifPresent(c -> events.warn(context.getClient(), pool, c.getReason(), c.getMessage()));
+      PoolStatusAggregator.newlyUnauthenticated(pool.getStatus(), next)
+          .ifPresent(c -> events.warn(context.getClient(), pool, c.getReason(), c.getMessage()));
+      pool.setStatus(next);
+      control = UpdateControl.patchStatus(pool);
     }
-    // Only when the condition first reports the error, so a misconfigured pool yields one event.
-    PoolStatusAggregator.newUserError(pool.getStatus(), next)
-        .ifPresent(c -> events.warn(context.getClient(), pool, c.getReason(), c.getMessage()));
-    PoolStatusAggregator.newlyUnauthenticated(pool.getStatus(), next)
-        .ifPresent(c -> events.warn(context.getClient(), pool, c.getReason(), c.getMessage()));
-    pool.setStatus(next);
-    return UpdateControl.patchStatus(pool);
+    // Installing KEDA changes no object the operator watches: look again after the interval.
+    return plan.waitsForKeda()
+        ? control.rescheduleAfter(config.autoscaling().discoveryInterval())
+        : control;
   }
 
   @Override

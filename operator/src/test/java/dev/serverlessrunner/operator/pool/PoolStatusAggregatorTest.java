@@ -250,4 +250,32 @@ class PoolStatusAggregatorTest {
 
     assertThat(again).isEqualTo(pool.getStatus());
   }
+
+  @Test
+  void autoscaledPoolReportsWhetherItsTargetsAreUsed() {
+    RunnerPool pool = TestPools.withShards(TestPools.inFlight("ns", "p", 2, 8), "pg-0");
+    ScalingPlan waiting = ScalingPlan.of(pool, ScalingPlan.KedaApisServed.NONE, false);
+
+    RunnerPoolStatus status =
+        PoolStatusAggregator.aggregate(
+            pool, deployment(2, 2, 2), 0, Optional.empty(), List.of(), waiting, T0);
+
+    Condition autoscaling =
+        Conditions.find(status.getConditions(), ScalingPlan.CONDITION).orElseThrow();
+    assertThat(autoscaling.getStatus()).isEqualTo("False");
+    assertThat(autoscaling.getReason()).isEqualTo(ScalingPlan.KEDA_NOT_INSTALLED);
+    assertThat(ready(status).getStatus()).as("the pool serves meanwhile").isEqualTo("True");
+  }
+
+  @Test
+  void fixedPoolHasNoAutoscalingCondition() {
+    RunnerPool pool = pool(2);
+    ScalingPlan plan = ScalingPlan.of(pool, ScalingPlan.KedaApisServed.ALL, false);
+
+    RunnerPoolStatus status =
+        PoolStatusAggregator.aggregate(
+            pool, deployment(2, 2, 2), 0, Optional.empty(), List.of(), plan, T0);
+
+    assertThat(Conditions.find(status.getConditions(), ScalingPlan.CONDITION)).isEmpty();
+  }
 }

@@ -61,6 +61,25 @@ class RunnerDeploymentDependentTest {
   }
 
   @Test
+  void inFlightPoolLeavesReplicasToKedaWhereItIsInstalled() {
+    RunnerDeploymentDependent withKeda =
+        new RunnerDeploymentDependent(
+            TestConfig.defaults(),
+            Autoscalers.fixed(ScalingPlan.KedaApisServed.ALL, TestConfig.defaults()));
+
+    assertThat(withKeda.desired(TestPools.inFlight("ns", "p", 2, 32), null).getSpec().getReplicas())
+        .isNull();
+    assertThat(withKeda.desired(TestPools.inFlight("ns", "p", 0, 32), null).getSpec().getReplicas())
+        .isNull();
+  }
+
+  @Test
+  void inFlightPoolWithoutKedaKeepsMinReplicas() {
+    assertThat(desired(TestPools.inFlight("ns", "p", 2, 32)).getSpec().getReplicas()).isEqualTo(2);
+    assertThat(desired(TestPools.inFlight("ns", "p", 0, 32)).getSpec().getReplicas()).isEqualTo(1);
+  }
+
+  @Test
   void nameLabelsAndSelectorIdentifyThePool() {
     Deployment deployment = desired(TestPools.fixed("team-a", "web", 1));
 

@@ -6,12 +6,20 @@ import dev.serverlessrunner.crd.RunnerContract;
 import dev.serverlessrunner.crd.pool.RunnerPool;
 import dev.serverlessrunner.operator.TestConfig;
 import dev.serverlessrunner.operator.TestPools;
+import dev.serverlessrunner.operator.config.OperatorConfig;
+import dev.serverlessrunner.operator.pool.ScalingPlan.KedaApisServed;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class RunnerHpaDependentTest {
-  private final RunnerHpaDependent dependent = new RunnerHpaDependent(TestConfig.defaults());
+  private static final OperatorConfig ADAPTER =
+      TestConfig.with(
+          Map.of("serverlessrunner.operator.autoscaling.custom-metrics-adapter", "true"));
+
+  private final RunnerHpaDependent dependent =
+      new RunnerHpaDependent(Autoscalers.fixed(KedaApisServed.NONE, TestConfig.defaults()));
 
   @Test
   void scalesTheRunnerDeploymentBetweenMinAndMax() {
@@ -40,12 +48,24 @@ class RunnerHpaDependentTest {
   }
 
   @Test
-  void inFlightTargetBecomesAPodsMetric() {
-    RunnerPool pool = TestPools.autoscaled("ns", "p", 1, 4);
-    pool.getSpec().getAutoscaling().setTargetCPUUtilization(null);
-    pool.getSpec().getAutoscaling().setTargetInFlight(8);
+  void withoutKedaAnInFlightAndCpuPoolScalesOnCpuAlone() {
+    RunnerPool pool = TestPools.inFlight("ns", "p", 1, 4);
+    pool.getSpec().getAutoscaling().setTargetCPUUtilization(70);
 
     HorizontalPodAutoscaler hpa = dependent.desired(pool, null);
+
+    assertThat(hpa.getSpec().getMetrics())
+        .singleElement()
+        .satisfies(m -> assertThat(m.getType()).isEqualTo("Resource"));
+  }
+
+  @Test
+  void inFlightTargetBecomesAPodsMetricWhereAnAdapterServesIt() {
+    RunnerPool pool = TestPools.inFlight("ns", "p", 1, 4);
+    RunnerHpaDependent withAdapter =
+        new RunnerHpaDependent(Autoscalers.fixed(KedaApisServed.NONE, ADAPTER));
+
+    HorizontalPodAutoscaler hpa = withAdapter.desired(pool, null);
 
     assertThat(hpa.getSpec().getMetrics())
         .singleElement()
@@ -56,11 +76,5 @@ class RunnerHpaDependentTest {
                   .isEqualTo(RunnerContract.IN_FLIGHT_METRIC);
               assertThat(m.getPods().getTarget().getAverageValue()).isEqualTo(new Quantity("8"));
             });
-  }
-
-  @Test
-  void isActiveOnlyForAutoscaledPools() {
-    assertThat(AutoscalingEnabled.isAutoscaled(TestPools.autoscaled("ns", "p", 1, 4))).isTrue();
-    assertThat(AutoscalingEnabled.isAutoscaled(TestPools.fixed("ns", "p", 3))).isFalse();
   }
 }
