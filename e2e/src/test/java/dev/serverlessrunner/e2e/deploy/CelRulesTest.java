@@ -63,4 +63,42 @@ class CelRulesTest {
     assertThat(violations(pool))
         .containsExactly(".spec.autoscaling: minReplicas must not exceed maxReplicas");
   }
+
+  @Test
+  void scaleToZeroSampleKeepsTheAutoscalingRules() {
+    assertThat(violations(sample("runnerpool-scale-to-zero.yaml"))).isEmpty();
+  }
+
+  @Test
+  void scaleToZeroOnCpuBreaksTheScaleToZeroRule() {
+    ObjectNode pool = sample("runnerpool-scale-to-zero.yaml");
+    ((ObjectNode) pool.path("spec").path("autoscaling")).put("targetCPUUtilization", 70);
+
+    assertThat(violations(pool))
+        .singleElement()
+        .asString()
+        .startsWith(".spec.autoscaling: minReplicas 0 scales to zero on requests");
+  }
+
+  @Test
+  void autoscalingWithoutATargetBreaksTheTargetRule() {
+    ObjectNode pool = sample("runnerpool-autoscaled.yaml");
+    ((ObjectNode) pool.path("spec").path("autoscaling")).remove("targetCPUUtilization");
+
+    assertThat(violations(pool))
+        .containsExactly(".spec.autoscaling: set targetCPUUtilization, targetInFlight or both");
+  }
+
+  @Test
+  void hostsWithoutScaleToZeroBreakTheHostsRule() {
+    ObjectNode pool = sample("runnerpool-scale-to-zero.yaml");
+    ObjectNode autoscaling = (ObjectNode) pool.path("spec").path("autoscaling");
+    autoscaling.put("minReplicas", 1);
+    autoscaling.putArray("hosts").add("functions.example.com");
+
+    assertThat(violations(pool))
+        .singleElement()
+        .asString()
+        .startsWith(".spec.autoscaling: hosts route requests through KEDA's HTTP add-on");
+  }
 }

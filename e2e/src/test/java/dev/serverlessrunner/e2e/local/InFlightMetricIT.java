@@ -5,8 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.serverlessrunner.crd.function.FunctionLimits;
 import dev.serverlessrunner.crd.pool.RunnerPool;
-import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
-import io.fabric8.kubernetes.api.model.autoscaling.v2.MetricSpec;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -14,16 +13,20 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * In-flight autoscaling has something to scale on: the Pods metric the operator's HPA targets for
- * {@code spec.autoscaling.targetInFlight} is a gauge a running runner exports on {@code
+ * In-flight autoscaling has something to scale on: the metric the operator's KEDA ScaledObject sums
+ * for {@code spec.autoscaling.targetInFlight} is a gauge a running runner exports on {@code
  * /q/metrics}, and it counts a request while the request runs.
  */
 @ExtendWith(LocalPlatformExtension.class)
@@ -34,8 +37,9 @@ class InFlightMetricIT {
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   @Test
-  void theMetricTheHpaTargetsIsExportedByARunnerAndCountsARunningRequest(LocalPlatform platform) {
-    String metric = hpaMetric(platform);
+  void theMetricTheScaledObjectSumsIsExportedByARunnerAndCountsARunningRequest(
+      LocalPlatform platform) {
+    String metric = scaledObjectMetric(platform);
     platform
         .functions()
         .createFromConfigMap(
@@ -65,8 +69,30 @@ class InFlightMetricIT {
     assertThat(running.join().status()).isEqualTo(504);
   }
 
-  /** The Pods metric of the HPA the operator creates for a pool with targetInFlight. */
-  private static String hpaMetric(LocalPlatform platform) {
+  /**
+   * The metric the KEDA ScaledObject the operator creates for a pool with targetInFlight sums in
+   * its Prometheus query. KEDA's ScaledObject CRD is installed first (the operator's test copy), as
+   * an admin would install KEDA; the operator notices it within its discovery interval.
+   */
+  private static String scaledObjectMetric(LocalPlatform platform) {
+    if (platform
+            .client()
+            .apiextensions()
+            .v1()
+            .customResourceDefinitions()
+            .withName("scaledobjects.keda.sh")
+            .get()
+        == null) {
+      platform
+          .client()
+          .apiextensions()
+          .v1()
+          .customResourceDefinitions()
+          .load(
+              ProjectLayout.resolve("operator/src/test/resources/keda/keda.sh_scaledobjects.yaml")
+                  .toFile())
+          .create();
+    }
     RunnerPool pool =
         Manifests.single(
             platform.client(), "deploy/samples/runnerpool-autoscaled.yaml", RunnerPool.class);
@@ -75,23 +101,25 @@ class InFlightMetricIT {
     pool.getSpec().getAutoscaling().setTargetCPUUtilization(null);
     pool.getSpec().getAutoscaling().setTargetInFlight(8);
     platform.client().resource(pool).create();
-    HorizontalPodAutoscaler hpa =
-        await("HPA of pool inflight")
-            .atMost(Duration.ofSeconds(60))
+    GenericKubernetesResource scaledObject =
+        await("ScaledObject of pool inflight")
+            .atMost(Duration.ofSeconds(90))
             .until(
                 () ->
                     platform
                         .client()
-                        .autoscaling()
-                        .v2()
-                        .horizontalPodAutoscalers()
+                        .genericKubernetesResources("keda.sh/v1alpha1", "ScaledObject")
                         .inNamespace(LocalPlatform.NAMESPACE)
                         .withName("inflight-runner")
                         .get(),
-                h -> h != null);
-    MetricSpec spec = hpa.getSpec().getMetrics().getFirst();
-    assertThat(spec.getType()).isEqualTo("Pods");
-    return spec.getPods().getMetric().getName();
+                so -> so != null);
+    List<Map<String, Object>> triggers = scaledObject.get("spec", "triggers");
+    @SuppressWarnings("unchecked")
+    Map<String, String> metadata = (Map<String, String>) triggers.getFirst().get("metadata");
+    Matcher query =
+        Pattern.compile("^sum\\(([a-zA-Z_:][a-zA-Z0-9_:]*)\\{").matcher(metadata.get("query"));
+    assertThat(query.find()).as("query %s", metadata.get("query")).isTrue();
+    return query.group(1);
   }
 
   /** The runner's sample of {@code metric} on /q/metrics, if it exports one. */
