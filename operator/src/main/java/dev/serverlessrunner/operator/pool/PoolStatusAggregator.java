@@ -111,7 +111,7 @@ public final class PoolStatusAggregator {
    * The status the pool should have now; equal to the current one when nothing changed. {@code
    * imageRefusal} is why the pool's image may not run ({@link RunnerImages#refusal}), if so; {@code
    * runnerPods} (their {@code ShardsAvailable} condition) make the Degraded condition; {@code
-   * scaling} (nullable) makes the Autoscaling condition of a pool with spec.autoscaling.
+   * scaling} (nullable) makes the Autoscaling condition.
    */
   public static RunnerPoolStatus aggregate(
       RunnerPool pool,

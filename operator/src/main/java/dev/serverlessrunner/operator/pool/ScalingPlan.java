@@ -14,7 +14,8 @@ import java.util.List;
  * @param inFlightOnHpa whether the HPA also targets the in-flight Pods metric (custom metrics
  *     adapter, no KEDA)
  * @param replicas the Deployment's replica count while no autoscaler owns it, else null
- * @param condition the pool's Autoscaling condition; null for a pool without spec.autoscaling
+ * @param condition the pool's Autoscaling condition: always present, so the status keeps one length
+ *     (a JSON patch of the conditions list never addresses an index that is not there)
  */
 public record ScalingPlan(
     Scaler scaler, boolean inFlightOnHpa, Integer replicas, ScalingCondition condition) {
@@ -52,8 +53,11 @@ public record ScalingPlan(
   /** The pool's Autoscaling condition. */
   public record ScalingCondition(boolean status, String reason, String message) {}
 
-  /** Condition type of a pool with spec.autoscaling: whether its targets are in use. */
+  /** Condition type: whether the pool's autoscaling targets are in use (False for a fixed pool). */
   public static final String CONDITION = "Autoscaling";
+
+  /** Reason: the pool has no spec.autoscaling; spec.replicas sets its size. */
+  public static final String FIXED_REPLICAS = "FixedReplicas";
 
   /** Reason: an HPA scales the pool. */
   public static final String HPA = "HorizontalPodAutoscaler";
@@ -84,8 +88,20 @@ public record ScalingPlan(
       RunnerPool pool, KedaApisServed served, boolean customMetricsAdapter) {
     Autoscaling a = pool.getSpec().getAutoscaling();
     if (a == null) {
-      Integer replicas = pool.getSpec().getReplicas();
-      return new ScalingPlan(Scaler.NONE, false, replicas == null ? 1 : replicas, null);
+      int replicas = pool.getSpec().getReplicas() == null ? 1 : pool.getSpec().getReplicas();
+      return new ScalingPlan(
+          Scaler.NONE,
+          false,
+          replicas,
+          new ScalingCondition(
+              false,
+              FIXED_REPLICAS,
+              "spec.replicas keeps "
+                  + replicas
+                  + " runner pod"
+                  + (replicas == 1 ? "" : "s")
+                  + " (kubectl scale changes it); spec.autoscaling would scale the pool on CPU or"
+                  + " requests"));
     }
     int min = a.getMinReplicas() == null ? 1 : a.getMinReplicas();
     int max = a.getMaxReplicas();

@@ -42,7 +42,7 @@ import org.junit.jupiter.api.Timeout;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class KedaAutoscalingIT {
-  private static final Duration WAIT = Duration.ofSeconds(30);
+  private static final Duration WAIT = Duration.ofSeconds(60);
 
   @Inject KubernetesClient client;
 
@@ -211,10 +211,8 @@ class KedaAutoscalingIT {
             () -> {
               assertThat(child(HorizontalPodAutoscaler.class, "on-demand")).isNull();
               assertThat(deployment("on-demand").getSpec().getReplicas()).isEqualTo(3);
-              assertThat(
-                      Conditions.find(
-                          pool("on-demand").getStatus().getConditions(), ScalingPlan.CONDITION))
-                  .isEmpty();
+              assertThat(autoscalingCondition("on-demand").getReason())
+                  .isEqualTo(ScalingPlan.FIXED_REPLICAS);
             });
   }
 

@@ -268,7 +268,7 @@ class PoolStatusAggregatorTest {
   }
 
   @Test
-  void fixedPoolHasNoAutoscalingCondition() {
+  void fixedPoolSaysItIsNotAutoscaled() {
     RunnerPool pool = pool(2);
     ScalingPlan plan = ScalingPlan.of(pool, ScalingPlan.KedaApisServed.ALL, false);
 
@@ -276,6 +276,11 @@ class PoolStatusAggregatorTest {
         PoolStatusAggregator.aggregate(
             pool, deployment(2, 2, 2), 0, Optional.empty(), List.of(), plan, T0);
 
-    assertThat(Conditions.find(status.getConditions(), ScalingPlan.CONDITION)).isEmpty();
+    assertThat(Conditions.find(status.getConditions(), ScalingPlan.CONDITION).orElseThrow())
+        .satisfies(
+            c -> {
+              assertThat(c.getStatus()).isEqualTo("False");
+              assertThat(c.getReason()).isEqualTo(ScalingPlan.FIXED_REPLICAS);
+            });
   }
 }

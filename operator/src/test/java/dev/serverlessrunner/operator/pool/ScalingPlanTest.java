@@ -17,12 +17,14 @@ class ScalingPlanTest {
   }
 
   @Test
-  void fixedPoolKeepsItsReplicasAndHasNoAutoscalingCondition() {
+  void fixedPoolKeepsItsReplicasAndSaysItIsNotAutoscaled() {
     ScalingPlan plan = ScalingPlan.of(TestPools.fixed("ns", "p", 3), KedaApisServed.ALL, false);
 
     assertThat(plan.scaler()).isEqualTo(Scaler.NONE);
     assertThat(plan.replicas()).isEqualTo(3);
-    assertThat(plan.condition()).isNull();
+    assertThat(plan.condition().status()).isFalse();
+    assertThat(plan.condition().reason()).isEqualTo(ScalingPlan.FIXED_REPLICAS);
+    assertThat(plan.waitsForKeda()).isFalse();
   }
 
   @Test
