@@ -56,9 +56,18 @@ public final class CgiHeaderPolicy {
           "proxy-authenticate",
           "proxy-authorization");
 
-  /** Headers the runner sets on every answer. */
+  /**
+   * Headers the runner sets on every answer; {@code traceparent}/{@code tracestate} name the
+   * invocation span when tracing is on, and a guest's own would contradict (or duplicate) them.
+   */
   static final Set<String> RESERVED =
-      Set.of("x-execution-id", "x-fuel-consumed", "x-duration-micros", "x-stdout-truncated");
+      Set.of(
+          "x-execution-id",
+          "x-fuel-consumed",
+          "x-duration-micros",
+          "x-stdout-truncated",
+          "traceparent",
+          "tracestate");
 
   /** The syntax of a list entry, as the RunnerPool CRD validates it. */
   private static final Pattern ENTRY = Pattern.compile(ResponseHeaders.ENTRY);

@@ -92,6 +92,18 @@ class CgiHeaderPolicyTest {
   }
 
   @Test
+  void aGuestCannotClaimTheInvocationsTraceContext() {
+    CgiVerdict.Accepted a =
+        accepted(
+            CgiHeaderPolicy.defaults(),
+            "traceparent: 00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01\n"
+                + "tracestate: a=b\n\n");
+
+    assertThat(a.response().headers()).isEmpty();
+    assertThat(a.dropped()).extracting(DroppedHeader::rule).containsOnly(Rule.RESERVED);
+  }
+
+  @Test
   void informationalStatusesAreRefused() {
     assertThat(refused(CgiHeaderPolicy.defaults(), "Status: 101 Switching Protocols\n\n"))
         .satisfies(
