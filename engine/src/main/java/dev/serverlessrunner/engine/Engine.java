@@ -1,5 +1,6 @@
 package dev.serverlessrunner.engine;
 
+import dev.serverlessrunner.engine.cache.CompiledCodeStore;
 import dev.serverlessrunner.engine.cache.ModuleCache;
 import dev.serverlessrunner.engine.load.LoadedModule;
 import dev.serverlessrunner.engine.load.ModuleLoader;
@@ -25,7 +26,14 @@ public final class Engine implements AutoCloseable {
   private final Map<Outcome, Counter> outcomes = new EnumMap<>(Outcome.class);
 
   public Engine(EngineOptions options, MeterRegistry registry) {
-    ModuleLoader loader = new ModuleLoader(options.policy(), options.mode(), registry);
+    ModuleLoader loader =
+        new ModuleLoader(
+            options.policy(),
+            options.mode(),
+            options
+                .codeStoreDir()
+                .map(dir -> new CompiledCodeStore(dir, options.codeStoreMaxBytes(), registry)),
+            registry);
     this.cache = new ModuleCache(loader, options.cacheMaxWeightBytes(), registry);
     this.pool = new ExecutionPool(options.pool(), registry);
     for (Outcome outcome : Outcome.values()) {

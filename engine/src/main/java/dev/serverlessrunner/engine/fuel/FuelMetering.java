@@ -74,6 +74,12 @@ public final class FuelMetering {
   /** Field name of the imported mutable i64 global holding the remaining fuel. */
   public static final String FUEL_NAME = "fuel";
 
+  /**
+   * Version of the rewrite: raise it whenever the metered code a module gets changes, so code
+   * compiled from an older rewrite and kept on disk ({@code CompiledCodeStore}) is never loaded.
+   */
+  public static final int VERSION = 1;
+
   private FuelMetering() {}
 
   /**

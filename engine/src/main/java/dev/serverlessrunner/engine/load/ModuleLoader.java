@@ -1,5 +1,6 @@
 package dev.serverlessrunner.engine.load;
 
+import com.dylibso.chicory.compiler.Cache;
 import com.dylibso.chicory.compiler.InterpreterFallback;
 import com.dylibso.chicory.compiler.MachineFactoryCompiler;
 import com.dylibso.chicory.runtime.Instance;
@@ -8,6 +9,7 @@ import com.dylibso.chicory.wasm.ChicoryException;
 import com.dylibso.chicory.wasm.Parser;
 import com.dylibso.chicory.wasm.WasmModule;
 import com.dylibso.chicory.wasm.types.MemoryLimits;
+import dev.serverlessrunner.engine.cache.CompiledCodeStore;
 import dev.serverlessrunner.engine.fuel.FuelMetering;
 import dev.serverlessrunner.engine.fuel.FuelMeteringException;
 import dev.serverlessrunner.engine.fuel.MeteredModule;
@@ -16,6 +18,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.function.Function;
@@ -34,14 +37,25 @@ public final class ModuleLoader {
   private final ModulePolicy policy;
   private final PolicyValidator validator;
   private final CompilationMode mode;
+  private final Optional<CompiledCodeStore> store;
   private final Counter fallbacks;
   private final Counter rejections;
   private final Timer loadTimer;
 
   public ModuleLoader(ModulePolicy policy, CompilationMode mode, MeterRegistry registry) {
+    this(policy, mode, Optional.empty(), registry);
+  }
+
+  /** A loader that keeps compiled code in {@code store} and looks there before compiling. */
+  public ModuleLoader(
+      ModulePolicy policy,
+      CompilationMode mode,
+      Optional<CompiledCodeStore> store,
+      MeterRegistry registry) {
     this.policy = policy;
     this.validator = new PolicyValidator(policy);
     this.mode = mode;
+    this.store = store;
     this.fallbacks =
         Counter.builder("runner.engine.compile.interpreter.fallbacks")
             .description("Functions too large for a JVM method, run by the interpreter")
@@ -94,7 +108,7 @@ public final class ModuleLoader {
     WasmModule module = parse(digest, metered.bytes());
     Set<Integer> interpreted = new HashSet<>();
     Function<Instance, Machine> factory =
-        mode == CompilationMode.COMPILED ? compile(digest, module, interpreted) : null;
+        mode == CompilationMode.COMPILED ? compileOrReload(digest, module, interpreted) : null;
     fallbacks.increment(interpreted.size());
     MemoryLimits memory = module.memorySection().orElseThrow().getMemory(0).limits();
     OptionalInt declaredMax =
@@ -155,12 +169,75 @@ public final class ModuleLoader {
   }
 
   /**
+   * Defines the module's classes from the store when it holds them, else compiles (and stores the
+   * result). Classes from the store that cannot be loaded are discarded and the module compiled: a
+   * bad entry costs a compile, never a request.
+   */
+  private Function<Instance, Machine> compileOrReload(
+      String digest, WasmModule module, Set<Integer> interpreted) {
+    if (store.isEmpty() || module.digest() == null) {
+      return compile(digest, module, interpreted, null);
+    }
+    StoreHook hook = new StoreHook(store.get(), interpreted, true);
+    try {
+      return compile(digest, module, interpreted, hook);
+    } catch (RuntimeException | LinkageError e) {
+      if (!hook.hit) {
+        throw e;
+      }
+      store.get().discard(module.digest(), "not loadable (" + e + ")");
+      interpreted.clear();
+      return compile(digest, module, interpreted, new StoreHook(store.get(), interpreted, false));
+    }
+  }
+
+  /**
+   * Chicory's compile cache, backed by the store: what it reads also tells which functions the
+   * stored classes left to the interpreter; what it writes records them.
+   */
+  private static final class StoreHook implements Cache {
+    private final CompiledCodeStore store;
+    private final Set<Integer> interpreted;
+    private boolean read;
+    private boolean hit;
+
+    StoreHook(CompiledCodeStore store, Set<Integer> interpreted, boolean read) {
+      this.store = store;
+      this.interpreted = interpreted;
+      this.read = read;
+    }
+
+    @Override
+    public byte[] get(String key) {
+      if (!read) {
+        return null;
+      }
+      // One look per load: the retries of a compile that fell back to the interpreter would only
+      // miss again.
+      read = false;
+      Optional<CompiledCodeStore.Entry> entry = store.read(key);
+      if (entry.isEmpty()) {
+        return null;
+      }
+      hit = true;
+      interpreted.clear();
+      interpreted.addAll(entry.get().interpretedFunctions());
+      return entry.get().classes();
+    }
+
+    @Override
+    public void putIfAbsent(String key, byte[] classes) {
+      store.write(key, new CompiledCodeStore.Entry(interpreted, classes));
+    }
+  }
+
+  /**
    * Compiles with interpreter fallback for functions whose JVM method would pass 64 KiB. Chicory's
    * own fallback either prints to System.err or stays silent without telling which functions fell
    * back, so compile with FAIL, collect each too-large function and retry: exact, counted, quiet.
    */
   private static Function<Instance, Machine> compile(
-      String digest, WasmModule module, Set<Integer> interpreted) {
+      String digest, WasmModule module, Set<Integer> interpreted, Cache cache) {
     int functions = module.codeSection().functionBodyCount();
     while (true) {
       try {
@@ -169,6 +246,9 @@ public final class ModuleLoader {
                 .withInterpreterFallback(InterpreterFallback.FAIL);
         if (!interpreted.isEmpty()) {
           builder.withInterpretedFunctions(Set.copyOf(interpreted));
+        }
+        if (cache != null) {
+          builder.withCache(cache);
         }
         return builder.compile();
       } catch (ChicoryException e) {
