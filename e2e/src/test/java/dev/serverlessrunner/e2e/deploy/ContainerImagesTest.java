@@ -142,20 +142,66 @@ class ContainerImagesTest {
     assertThat(javaOpts("runner")).contains("-XX:-DontCompileHugeMethods");
   }
 
-  @ParameterizedTest
-  @ValueSource(strings = {"runner", "operator"})
-  void imageCopiesTheQuarkusFastJarLayout(String module) {
-    List<String> sources =
-        dockerfile(module).all("COPY").stream()
-            .map(args -> args.replaceAll("--chown=\\S+\\s+", ""))
-            .map(args -> args.split("\\s+")[0])
-            .toList();
+  private static List<String> copySources(String module) {
+    return dockerfile(module).all("COPY").stream()
+        .map(args -> args.replaceAll("--chown=\\S+\\s+", ""))
+        .map(args -> args.split("\\s+")[0])
+        .toList();
+  }
 
-    assertThat(sources).containsExactlyInAnyOrderElementsOf(FAST_JAR);
+  @Test
+  void operatorImageCopiesTheQuarkusFastJarLayout() {
+    assertThat(copySources("operator")).containsExactlyInAnyOrderElementsOf(FAST_JAR);
     assertThat(
-            SourceFacts.applicationProperties(module)
+            SourceFacts.applicationProperties("operator")
                 .getProperty("quarkus.package.jar.type", "fast-jar"))
         .isEqualTo("fast-jar");
+  }
+
+  @Test
+  void runnerImageCopiesTheAotJarLayoutAndWhatItsAotTrainingRuns() {
+    // aot-jar has the fast-jar's layout but loads every class through the JDK's class loaders,
+    // which the JVM's AOT cache needs to hold the application's classes.
+    List<String> expected = new ArrayList<>(FAST_JAR);
+    expected.addAll(List.of("src/main/docker/aot-training.sh", "target/aot-training/"));
+
+    assertThat(copySources("runner")).containsExactlyInAnyOrderElementsOf(expected);
+    assertThat(SourceFacts.applicationProperties("runner").getProperty("quarkus.package.jar.type"))
+        .isEqualTo("aot-jar");
+  }
+
+  @Test
+  void runnerImageStartsWithTheAotCacheItsOwnTrainingRunWrites() {
+    Dockerfile runner = dockerfile("runner");
+    List<Dockerfile.Instruction> steps = runner.instructions();
+    int training =
+        indexOf(steps, i -> i.keyword().equals("RUN") && i.arguments().contains("aot-training.sh"));
+    int javaOpts =
+        indexOf(steps, i -> i.keyword().equals("ENV") && i.arguments().contains("JAVA_OPTS="));
+    int user = indexOf(steps, i -> i.keyword().equals("USER"));
+    String script = ProjectFiles.read("runner/src/main/docker/aot-training.sh");
+
+    assertThat(javaOpts("runner")).contains("-XX:AOTCache=/deployments/app.aot");
+    // Trained with the image's final flags, by the image's own JVM, on its own class path.
+    assertThat(runner.last("RUN")).startsWith("sh /deployments/aot-training.sh /deployments ");
+    assertThat(script)
+        .contains("-XX:AOTCacheOutput=\"$app/app.aot\"")
+        .contains("$JAVA_OPTS")
+        .contains("-jar \"$app/quarkus-run.jar\"")
+        .contains("-Drunner.startup.aot-training=true");
+    assertThat(javaOpts).isLessThan(training);
+    // As root, before the runner's user: the runner cannot alter the cache it starts from.
+    assertThat(training).isLessThan(user);
+  }
+
+  private static int indexOf(
+      List<Dockerfile.Instruction> steps, java.util.function.Predicate<Dockerfile.Instruction> p) {
+    for (int i = 0; i < steps.size(); i++) {
+      if (p.test(steps.get(i))) {
+        return i;
+      }
+    }
+    throw new AssertionError("no such instruction in the runner's Dockerfile");
   }
 
   @ParameterizedTest

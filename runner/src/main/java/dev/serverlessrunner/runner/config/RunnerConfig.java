@@ -29,6 +29,20 @@ public interface RunnerConfig {
   /** What the runner does on SIGTERM before it refuses requests. */
   Shutdown shutdown();
 
+  /** Start-up: the training run of the JVM's ahead-of-time cache. */
+  Startup startup();
+
+  /** Start-up (runner/README.md, Start-up). */
+  interface Startup {
+    /**
+     * The training run of the image's JVM AOT cache (runner/src/main/docker/aot-training.sh): once
+     * started, the runner invokes each function it serves a few times over its own HTTP port, reads
+     * its health and metrics, and exits. Never set in production.
+     */
+    @WithDefault("false")
+    boolean aotTraining();
+  }
+
   /** Default limits of every function; a function's own settings override them. */
   Limits limits();
 
@@ -164,6 +178,36 @@ public interface RunnerConfig {
     /** Largest module accepted from any source, in bytes. */
     @WithDefault("" + ModulePolicy.DEFAULT_MAX_MODULE_BYTES)
     long maxModuleBytes();
+
+    /**
+     * Modules loaded (validated, metered, compiled) at once when a source reports several together,
+     * as the preload at start does; default: the number of cores.
+     */
+    OptionalInt preloadParallelism();
+
+    /** Compiled modules kept on disk, so a restarted runner does not compile them again. */
+    ModuleCache moduleCache();
+  }
+
+  /**
+   * The compiled-module cache on disk ({@code runner.functions.module-cache.*}): entries keyed by
+   * module digest, Chicory version and fuel-metering version; a corrupt entry is recompiled.
+   */
+  interface ModuleCache {
+    /** Whether compiled modules are kept on disk and reused at the next start. */
+    @WithDefault("true")
+    boolean enabled();
+
+    /**
+     * Where; default: {@code module-cache} inside {@code runner.recording.spool.dir} (in a runner
+     * pod, the pod's emptyDir, which outlives container restarts). Loading an entry runs its code:
+     * only the runner may write here.
+     */
+    Optional<Path> dir();
+
+    /** Bytes of entries kept at most; the least recently used go first. */
+    @WithDefault("134217728")
+    long maxBytes();
   }
 
   /**

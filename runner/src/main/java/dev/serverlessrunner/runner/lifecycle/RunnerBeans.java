@@ -4,6 +4,7 @@ import dev.serverlessrunner.crd.pool.FunctionCeilings;
 import dev.serverlessrunner.engine.Engine;
 import dev.serverlessrunner.engine.EngineOptions;
 import dev.serverlessrunner.engine.Limits;
+import dev.serverlessrunner.engine.cache.CompiledCodeStore;
 import dev.serverlessrunner.engine.load.ModulePolicy;
 import dev.serverlessrunner.engine.pool.PoolOptions;
 import dev.serverlessrunner.runner.cgi.CgiHeaderPolicy;
@@ -26,8 +27,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Supplier;
+import org.jboss.logging.Logger;
 
 /**
  * Builds the runner's parts from {@link RunnerConfig}; {@link RunnerLifecycle} starts and stops
@@ -35,6 +38,8 @@ import java.util.function.Supplier;
  */
 @ApplicationScoped
 public class RunnerBeans {
+
+  private static final Logger LOG = Logger.getLogger(RunnerBeans.class);
 
   @Produces
   @Singleton
@@ -81,7 +86,25 @@ public class RunnerBeans {
             .withThreads(threads)
             .withStackSizeBytes(e.threadStackBytes())
             .withQueueCapacity(e.queueCapacity());
-    return new Engine(EngineOptions.defaults().withPool(pool).withPolicy(policy), registry);
+    return new Engine(
+        withModuleCache(EngineOptions.defaults().withPool(pool).withPolicy(policy), config),
+        registry);
+  }
+
+  /** The compiled-module cache on disk, unless disabled or the compiler's version is unknown. */
+  static EngineOptions withModuleCache(EngineOptions options, RunnerConfig config) {
+    RunnerConfig.ModuleCache cache = config.functions().moduleCache();
+    if (!cache.enabled()) {
+      return options;
+    }
+    if (CompiledCodeStore.CHICORY_VERSION.equals("unknown")) {
+      LOG.warn(
+          "the Chicory compiler's version is unknown: compiled modules are not kept on disk, since"
+              + " code of another compiler version could not be told apart");
+      return options;
+    }
+    Path dir = cache.dir().orElse(config.recording().spool().dir().resolve("module-cache"));
+    return options.withCodeStore(dir, cache.maxBytes());
   }
 
   @Produces
@@ -147,7 +170,12 @@ public class RunnerBeans {
   FunctionRegistry functions(
       Engine engine, Limits defaults, RunnerConfig config, MeterRegistry registry) {
     return new FunctionRegistry(
-        engine, defaults, config.limits().maxRequestBytes(), ceilings(config), registry);
+        engine,
+        defaults,
+        config.limits().maxRequestBytes(),
+        ceilings(config),
+        config.functions().preloadParallelism().orElse(Runtime.getRuntime().availableProcessors()),
+        registry);
   }
 
   @Produces

@@ -21,6 +21,14 @@ public interface FunctionSource extends AutoCloseable {
     /** A function appeared or changed (new bytes or new configuration). */
     void upsert(FunctionDefinition definition);
 
+    /**
+     * Several functions appeared or changed at once (the preload): the same as {@link #upsert} for
+     * each, in order, but a listener may load them in parallel before returning.
+     */
+    default void upsertAll(java.util.List<FunctionDefinition> definitions) {
+      definitions.forEach(this::upsert);
+    }
+
     /** A function is gone: stop serving it. */
     void remove(String name);
 

@@ -97,6 +97,54 @@ class FunctionRegistryTest {
         .isEqualTo(2);
   }
 
+  @Test
+  void batchIsLoadedInParallelAndEachFailureIsNamedWithItsOwnReason() throws Exception {
+    FunctionRegistry parallel =
+        new FunctionRegistry(
+            engine,
+            Limits.DEFAULTS,
+            1 << 20,
+            dev.serverlessrunner.crd.pool.FunctionCeilings.DEFAULTS,
+            4,
+            new SimpleMeterRegistry());
+
+    parallel.upsertAll(
+        java.util.List.of(
+            definition("batch-greeter", "greeter"),
+            definition("batch-simd", "simd"),
+            definition("batch-fib", "fib"),
+            definition("batch-garbage", "not-wasm"),
+            definition("batch-sha", "sha256-loop"),
+            definition("batch-table", "huge-table")));
+
+    assertThat(parallel.names())
+        .containsExactlyInAnyOrder("batch-greeter", "batch-fib", "batch-sha");
+    assertThat(parallel.problems()).containsOnlyKeys("batch-simd", "batch-garbage", "batch-table");
+    assertThat(parallel.problems().get("batch-simd")).contains("refused").contains("SIMD");
+    assertThat(parallel.problems().get("batch-garbage")).contains("not a valid WebAssembly module");
+    assertThat(parallel.problems().get("batch-table")).contains("table 0");
+    assertThat(run(parallel.lookup("batch-greeter").orElseThrow(), "Ann").stdoutText())
+        .isEqualTo("Hello, Ann!");
+  }
+
+  @Test
+  void batchWithOneNameTwiceServesTheLaterDefinition() {
+    FunctionRegistry parallel =
+        new FunctionRegistry(
+            engine,
+            Limits.DEFAULTS,
+            1 << 20,
+            dev.serverlessrunner.crd.pool.FunctionCeilings.DEFAULTS,
+            4,
+            new SimpleMeterRegistry());
+
+    parallel.upsertAll(
+        java.util.List.of(definition("twice", "fib"), definition("twice", "greeter")));
+
+    assertThat(parallel.lookup("twice").orElseThrow().module().digest())
+        .isEqualTo(ModuleDigest.of(Guests.bytes("greeter")));
+  }
+
   private static FunctionDefinition definition(String name, String guest) {
     return new FunctionDefinition(name, Guests.bytes(guest), FunctionConfig.defaults(), "test");
   }

@@ -14,10 +14,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -86,9 +89,14 @@ public final class DirectoryFunctionSource implements FunctionSource {
     }
   }
 
-  /** One pass: report what is new, changed or gone since the previous pass. */
+  /**
+   * One pass: report what is new, changed or gone since the previous pass. New and changed
+   * functions go to the listener as one batch, so the first pass (the preload) can load them in
+   * parallel.
+   */
   synchronized void scan() {
     Set<String> present = new HashSet<>();
+    List<FunctionDefinition> changed = new ArrayList<>();
     try (Stream<Path> files = Files.list(directory)) {
       for (Path file : (Iterable<Path>) files::iterator) {
         String fileName = file.getFileName().toString();
@@ -102,10 +110,13 @@ public final class DirectoryFunctionSource implements FunctionSource {
           continue;
         }
         seen.put(name, state);
-        report(name, file);
+        read(name, file).ifPresent(changed::add);
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot list functions directory " + directory, e);
+    }
+    if (!changed.isEmpty()) {
+      listener.upsertAll(changed);
     }
     for (String gone : Set.copyOf(seen.keySet())) {
       if (!present.contains(gone)) {
@@ -117,20 +128,21 @@ public final class DirectoryFunctionSource implements FunctionSource {
     }
   }
 
-  private void report(String name, Path module) {
+  /** The function in {@code module}, or empty after reporting why it cannot be served. */
+  private Optional<FunctionDefinition> read(String name, Path module) {
     if (!FunctionNames.isValid(name)) {
       listener.invalid(name, FunctionNames.describeInvalid(name) + " (file " + module + ")");
-      return;
+      return Optional.empty();
     }
     try {
       long size = Files.size(module);
       if (size > maxModuleBytes) {
         listener.invalid(
             name, "module is " + size + " bytes, over the limit of " + maxModuleBytes + " bytes");
-        return;
+        return Optional.empty();
       }
       FunctionConfig config = readSettings(directory.resolve(name + SETTINGS_SUFFIX));
-      listener.upsert(
+      return Optional.of(
           new FunctionDefinition(name, Files.readAllBytes(module), config, module.toString()));
     } catch (InvalidSettingsException e) {
       listener.invalid(name, e.getMessage());
@@ -139,6 +151,7 @@ public final class DirectoryFunctionSource implements FunctionSource {
       seen.remove(name);
       LOG.warnf("cannot read function %s from %s: %s", name, module, e.toString());
     }
+    return Optional.empty();
   }
 
   private FunctionConfig readSettings(Path settings) throws IOException {
