@@ -186,7 +186,7 @@ class ContainerImagesTest {
     assertThat(runner.last("RUN")).startsWith("sh /deployments/aot-training.sh /deployments ");
     assertThat(script)
         .contains("-XX:AOTCacheOutput=\"$app/app.aot\"")
-        .contains("$JAVA_OPTS")
+        .contains("JAVA_OPTS")
         .contains("-jar \"$app/quarkus-run.jar\"")
         .contains("-Drunner.startup.aot-training=true");
     assertThat(javaOpts).isLessThan(training);

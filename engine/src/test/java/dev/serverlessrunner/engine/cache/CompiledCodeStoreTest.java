@@ -111,7 +111,8 @@ class CompiledCodeStoreTest {
     assertThat(results("hit")).isZero();
     assertThat(greet(reloaded)).isEqualTo("Hello, Alice!");
     assertThat(results("written")).isEqualTo(2);
-    assertThat(Files.readAllBytes(entry)).isEqualTo(whole);
+    // Whole again (the jar's timestamps differ from the first compile's).
+    assertThat(CompiledCodeStore.decode(Files.readAllBytes(entry))).isPresent();
   }
 
   @Test
