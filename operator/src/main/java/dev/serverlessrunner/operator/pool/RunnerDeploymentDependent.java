@@ -203,7 +203,10 @@ public class RunnerDeploymentDependent
             .withName(SPOOL_VOLUME)
             .withMountPath(SPOOL_PATH)
             .endVolumeMount()
-            .withReadinessProbe(probe("/q/health/ready", 5, 3))
+            // Probed every second: a longer period adds up to that much to every new runner's
+            // start before the Service sends it traffic (bench/coldstart measures the start to
+            // the runner's own readiness); the check is in-process and cheap.
+            .withReadinessProbe(probe("/q/health/ready", 1, 3))
             .withLivenessProbe(probe("/q/health/live", 10, 6))
             .withNewSecurityContext()
             .withAllowPrivilegeEscalation(false)

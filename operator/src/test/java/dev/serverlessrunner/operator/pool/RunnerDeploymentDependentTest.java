@@ -120,6 +120,14 @@ class RunnerDeploymentDependentTest {
   }
 
   @Test
+  void readinessIsProbedEverySecondSoANewRunnerGetsTrafficAsSoonAsItIsReady() {
+    Container runner = runner(desired(TestPools.fixed("ns", "p", 1)));
+
+    assertThat(runner.getReadinessProbe().getPeriodSeconds()).isEqualTo(1);
+    assertThat(runner.getReadinessProbe().getInitialDelaySeconds()).isNull();
+  }
+
+  @Test
   void prometheusScrapesTheManagementPort() {
     Deployment deployment = desired(TestPools.fixed("ns", "p", 1));
 
