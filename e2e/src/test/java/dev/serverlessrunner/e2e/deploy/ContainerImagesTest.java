@@ -19,7 +19,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * The Dockerfiles of runner and operator build what the manifests run: image names agree between
  * the Dockerfiles, deploy/images.md, the operator Deployment and the operator's runner default;
- * each image runs the Quarkus fast-jar as a non-root user on the application's HTTP port.
+ * each image runs its Quarkus application (runner: aot-jar with a trained JVM AOT cache) as a
+ * non-root user on the application's HTTP port.
  */
 class ContainerImagesTest {
 
