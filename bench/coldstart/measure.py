@@ -125,7 +125,10 @@ def main():
             raise SystemExit(f"not ready within {args.timeout}s, see {args.log}")
         rec["ready_s"] = time.monotonic() - t0
         rec["ready_cpu_s"] = tree_cpu_s(proc.pid)
-        status, data = request(args.port, "POST", f"/execute/{args.function}", args.body.encode())
+        # A first request on a loaded machine can take seconds (cold JIT, first instantiation).
+        status, data = request(
+            args.port, "POST", f"/execute/{args.function}", args.body.encode(), timeout=120
+        )
         if status != 200:
             raise SystemExit(f"first request answered {status}: {data[:300]!r}")
         rec["first200_s"] = time.monotonic() - t0
@@ -141,7 +144,9 @@ def main():
             os.rename(tmp, os.path.join(args.functions_dir, f"{name}.wasm"))
 
             def served():
-                status, _ = request(args.port, "POST", f"/execute/{name}", args.body.encode())
+                status, _ = request(
+                    args.port, "POST", f"/execute/{name}", args.body.encode(), timeout=60
+                )
                 return status == 200
 
             if not poll(time.monotonic() + 60, 0.002, served):
