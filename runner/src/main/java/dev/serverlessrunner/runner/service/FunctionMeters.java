@@ -4,6 +4,7 @@ import dev.serverlessrunner.engine.ExecutionResult;
 import dev.serverlessrunner.engine.Outcome;
 import dev.serverlessrunner.engine.load.LoadedModule;
 import dev.serverlessrunner.runner.metrics.FaasMetrics;
+import dev.serverlessrunner.runner.recording.RecordedOutcome;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -35,11 +36,20 @@ final class FunctionMeters {
 
   /** Records one run of {@code function}: its outcome, duration, memory and fuel. */
   void record(ServedFunction function, ExecutionResult result) {
+    record(function, result, false);
+  }
+
+  /**
+   * Records one run of {@code function}; {@code responseRefused}: the guest succeeded but its
+   * answer was refused (a CGI response the policy rejects, 502), which counts as an error of type
+   * {@code invalid_response}, as its record says, not as a success.
+   */
+  void record(ServedFunction function, ExecutionResult result, boolean responseRefused) {
     Meters meters = byFunction.get(function.name());
     if (meters == null) {
       meters = byFunction.computeIfAbsent(function.name(), create);
     }
-    meters.record(function.module(), result);
+    meters.record(function.module(), result, responseRefused);
   }
 
   private final class Meters {
@@ -55,6 +65,7 @@ final class FunctionMeters {
         new AtomicReferenceArray<>(Outcome.values().length);
     private final AtomicReferenceArray<Timer> aliasTimers =
         new AtomicReferenceArray<>(Outcome.values().length);
+    private volatile Counter invalidResponses;
 
     /** The module version that has run here at least once; a different one runs cold. */
     private final AtomicReference<LoadedModule> warm = new AtomicReference<>();
@@ -98,13 +109,15 @@ final class FunctionMeters {
               .register(registry);
     }
 
-    void record(LoadedModule module, ExecutionResult result) {
+    void record(LoadedModule module, ExecutionResult result, boolean responseRefused) {
       // One volatile read once warm; the swap decides a race, so each version counts once.
       if (warm.get() != module && warm.getAndSet(module) != module) {
         coldstarts.increment();
       }
       Outcome outcome = result.outcome();
-      if (outcome.isSuccess()) {
+      if (responseRefused) {
+        invalidResponses().increment();
+      } else if (outcome.isSuccess()) {
         invocations.increment();
       } else {
         error(outcome).increment();
@@ -124,17 +137,29 @@ final class FunctionMeters {
       Counter counter = errors.get(outcome.ordinal());
       if (counter == null) {
         // Registering twice yields the same meter, so a lost race is harmless.
-        counter =
-            Counter.builder(FaasMetrics.ERRORS)
-                .description(
-                    "Invocations that did not succeed, timeouts included, by error.type (the"
-                        + " record's outcome)")
-                .tags(tags)
-                .tag(FaasMetrics.ERROR_TYPE, RecordedOutcomes.of(outcome).dbName())
-                .register(registry);
+        counter = errorCounter(RecordedOutcomes.of(outcome));
         errors.set(outcome.ordinal(), counter);
       }
       return counter;
+    }
+
+    private Counter invalidResponses() {
+      Counter counter = invalidResponses;
+      if (counter == null) {
+        counter = errorCounter(RecordedOutcome.INVALID_RESPONSE);
+        invalidResponses = counter;
+      }
+      return counter;
+    }
+
+    private Counter errorCounter(RecordedOutcome type) {
+      return Counter.builder(FaasMetrics.ERRORS)
+          .description(
+              "Invocations that did not succeed, timeouts included, by error.type (the"
+                  + " record's outcome)")
+          .tags(tags)
+          .tag(FaasMetrics.ERROR_TYPE, type.dbName())
+          .register(registry);
     }
 
     private Timer aliasTimer(Outcome outcome) {

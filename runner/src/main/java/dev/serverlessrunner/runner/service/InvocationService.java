@@ -194,12 +194,12 @@ public final class InvocationService {
       slot.release();
       return done(new InvocationReply.NotRun("Runner saturated", result.message()));
     }
-    meters.record(function, result);
-    // Read here, on the worker, so the record can say when the answer was refused.
+    // Read here, on the worker, so the record and the meters can say when the answer was refused.
     CgiVerdict cgi =
         function.config().abi() == Abi.CGI && result.outcome() == Outcome.OK
             ? cgiPolicy.interpret(result.stdout())
             : null;
+    meters.record(function, result, cgi instanceof CgiVerdict.Refused);
     if (cgi instanceof CgiVerdict.Accepted accepted) {
       droppedHeaders.record(function.name(), accepted.dropped());
     }

@@ -62,6 +62,18 @@ class FunctionMetersTest {
   }
 
   @Test
+  void aRefusedResponseIsAnInvalidResponseErrorNotASuccess() {
+    ServedFunction cgi = served("cgi", greeter);
+    meters.record(cgi, run(Outcome.OK, 1_000, 10), true);
+    meters.record(cgi, run(Outcome.OK, 1_000, 10), false);
+
+    assertThat(counter("faas.invocations", "cgi")).isEqualTo(1);
+    assertThat(find("faas.errors", "cgi").tag("error.type", "invalid_response").counter().count())
+        .isEqualTo(1);
+    assertThat(find("faas.invoke_duration", "cgi").timer().count()).isEqualTo(2);
+  }
+
+  @Test
   void durationsFallInBucketsFromFiftyMicrosecondsToAMinute() {
     ServedFunction fib = served("fib", greeter);
     meters.record(fib, run(Outcome.OK, TimeUnit.MICROSECONDS.toNanos(30), 1));
